@@ -1,0 +1,154 @@
+"""The ``mmcohort`` command line.
+
+Exit codes: 0 success, 2 invalid data or config (a message, no traceback), 1 only for a real bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.config import StudyConfig, config_from_dict, load_config
+from pipeline.errors import DataError, UserError
+
+log = logging.getLogger("mmcohort")
+
+
+def _setup_logging(quiet: bool) -> None:
+    log.handlers.clear()
+    log.propagate = False
+    if quiet:
+        log.setLevel(logging.ERROR)
+    else:
+        log.setLevel(logging.INFO)
+    h = logging.StreamHandler(sys.stderr)
+    h.setFormatter(logging.Formatter("[mmcohort] %(message)s"))
+    log.addHandler(h)
+
+
+def _user_errors(fn):
+    """Turn UserError into a clean message and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DataError as e:
+            from pipeline.run import format_issues
+
+            n = sum(i.severity == "error" for i in e.issues)
+            click.echo(f"mmcohort: the input data have {n} error(s); nothing was written.\n", err=True)
+            click.echo(format_issues(e.issues), err=True, nl=False)
+            sys.exit(2)
+        except UserError as e:
+            click.echo(f"mmcohort: {e}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _parse_cutoff(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _config(config_path: str | None, cutoff: dt.date | None, patients: str | None, assessments: str | None,
+            adverse_events: str | None, study: str) -> StudyConfig:
+    if config_path:
+        if patients or assessments or adverse_events:
+            raise UserError("give either --config or --patients/--assessments/--adverse-events, not both")
+        return load_config(config_path, cutoff=cutoff)
+    if not patients:
+        raise UserError("give --config study.yaml, or --patients FILE (canonical columns) with --cutoff")
+    if cutoff is None:
+        raise UserError("--cutoff YYYY-MM-DD is required without a config")
+    inputs = {"patients": str(Path(patients).resolve())}
+    if assessments:
+        inputs["assessments"] = str(Path(assessments).resolve())
+    if adverse_events:
+        inputs["adverse_events"] = str(Path(adverse_events).resolve())
+    return config_from_dict({"study": study, "cutoff": cutoff, "inputs": inputs}, source="command line")
+
+
+_input_options = [
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Study config (YAML)."),
+    click.option("--cutoff", callback=_parse_cutoff, metavar="YYYY-MM-DD",
+                 help="Data cut-off date (overrides the config)."),
+    click.option("--patients", type=click.Path(dir_okay=False), help="Patients file (without --config)."),
+    click.option("--assessments", type=click.Path(dir_okay=False), help="Assessments file (without --config)."),
+    click.option("--adverse-events", type=click.Path(dir_okay=False), help="Adverse events file (without --config)."),
+    click.option("--study", default="study", show_default=True, help="Study name (without --config)."),
+    click.option("-q", "--quiet", is_flag=True, help="No progress on stderr."),
+]
+
+
+def input_options(fn):
+    for opt in reversed(_input_options):
+        fn = opt(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mmcohort")
+def main() -> None:
+    """Analyse a de-identified multiple myeloma cohort: validate, derive IMWG response, survival, report."""
+
+
+@main.command()
+@input_options
+@click.option("--out", "out_root", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Root folder; the run goes to OUT/<study>_cutoff-<date>/.")
+@_user_errors
+def run(config_path, cutoff, patients, assessments, adverse_events, study, quiet, out_root) -> None:
+    """Run the whole analysis and write the run folder."""
+    _setup_logging(quiet)
+    from pipeline.run import run_study
+
+    cfg = _config(config_path, cutoff, patients, assessments, adverse_events, study)
+    folder = run_study(cfg, Path(out_root))
+    if not quiet:
+        click.echo(str(folder))
+
+
+@main.command()
+@input_options
+@_user_errors
+def validate(config_path, cutoff, patients, assessments, adverse_events, study, quiet) -> None:
+    """Check the input files and list every problem at once (writes nothing)."""
+    _setup_logging(quiet)
+    from pipeline.run import format_issues, prepare
+
+    cfg = _config(config_path, cutoff or dt.date.today(), patients, assessments, adverse_events, study)
+    prep = prepare(cfg)
+    issues = prep.validated.issues
+    click.echo(f"no errors; {len(issues)} warning(s)" if issues else "no problems found")
+    if issues:
+        click.echo(format_issues(issues), nl=False)
+
+
+@main.command()
+@click.option("--n", "n", type=click.IntRange(1, 10_000_000), default=120, show_default=True)
+@click.option("--seed", type=int, default=20221209, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
+@_user_errors
+def synth(n: int, seed: int, out_dir: str) -> None:
+    """Write a synthetic cohort (patients, assessments, adverse_events) in the contract's format."""
+    from pipeline.synth import generate_cohort, write_cohort
+
+    paths = write_cohort(generate_cohort(n, seed), Path(out_dir))
+    for p in paths:
+        click.echo(str(p))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

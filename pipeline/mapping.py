@@ -1,0 +1,81 @@
+"""Hospital headers and values -> the contract's canonical names (config ``columns`` and ``values``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.errors import ConfigError, Issue
+from pipeline.load import LINE
+from pipeline.parse import as_text
+from pipeline.schema import TABLE_SPECS, spec_for
+
+
+def check_mapping_targets(columns: dict[str, dict[str, str]]) -> None:
+    """Every mapped-to name must be a canonical column of that table (config error otherwise)."""
+    bad = []
+    for table, mapping in columns.items():
+        for src, dst in mapping.items():
+            if spec_for(table, dst) is None:
+                bad.append(f"  - columns.{table}.{src}: {dst!r} is not a column of the {table} table")
+    if bad:
+        raise ConfigError("invalid config column mapping:\n" + "\n".join(bad))
+
+
+def rename_columns(
+    frame: pd.DataFrame, table: str, mapping: dict[str, str], file: str
+) -> tuple[pd.DataFrame, list[Issue], dict[str, str]]:
+    """Rename hospital headers to canonical names.
+
+    Returns the frame (canonical columns plus ``_line``; columns outside the contract dropped), the
+    warnings for dropped columns, and the header -> canonical map actually applied.
+    """
+    canon = {f.name.lower(): f.name for f in TABLE_SPECS[table]}
+    by_header = {k.strip(): v for k, v in mapping.items()}
+    by_header_ci = {k.strip().lower(): v for k, v in mapping.items()}
+    applied: dict[str, str] = {}
+    issues: list[Issue] = []
+    for col in frame.columns:
+        if col == LINE:
+            continue
+        dst = by_header.get(col) or by_header_ci.get(col.lower())
+        if dst is None:
+            low = col.lower()
+            dst = canon.get(low) or (low if table == "patients" and low.startswith("fish_") else None)
+        if dst is None:
+            issues.append(Issue(file, None, col, None,
+                                "column is not in the data contract and is not mapped in the config; ignored",
+                                "warning"))
+            continue
+        applied[col] = dst
+    targets = pd.Series(list(applied.values()))
+    dups = sorted(set(targets[targets.duplicated()]))
+    if dups:
+        raise ConfigError("\n".join(
+            f"{file}: columns {[c for c, d in applied.items() if d == t]} all map to {t!r}; map only one"
+            for t in dups))
+    out = frame[[*applied, LINE]].rename(columns=applied)
+    return out, issues, applied
+
+
+def map_values(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
+    """Replace hospital values by canonical ones, matching case-insensitively after trimming.
+
+    ``values["*"]`` applies to every column; a column's own mapping wins over it.
+    """
+    star = {str(k).strip().lower(): v for k, v in values.get("*", {}).items()}
+    out = frame.copy()
+    for col in out.columns:
+        if col == LINE:
+            continue
+        own = {str(k).strip().lower(): v for k, v in values.get(col, {}).items()}
+        table = {**star, **own}
+        if not table:
+            continue
+        txt = as_text(out[col])
+        key = txt.str.lower()
+        hit = key.isin(table.keys())
+        if hit.any():
+            col_out = out[col].astype(object).copy()
+            col_out[hit] = key[hit].map(table)
+            out[col] = col_out
+    return out

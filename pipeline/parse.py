@@ -1,0 +1,177 @@
+"""Vectorised parsers from raw export cells to canonical dtypes.
+
+Each parser takes a Series of raw cells (strings, numbers, datetimes: whatever the file gave) and
+returns ``(parsed, bad)``: the parsed Series and a boolean mask of cells that were present but could
+not be parsed. Missing markers (blank, NA, N/A, -, —, 未查, 未测) become missing, never errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pipeline import vocab
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Excel serial dates accepted: 1940-01-01 .. 2099-12-31
+_SERIAL_MIN, _SERIAL_MAX = 14611, 73050
+
+_TRUE = {"true", "t", "yes", "y", "1", "1.0", "是", "有", "阳性", "positive", "pos", "+"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0", "否", "无", "阴性", "negative", "neg"}
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Cells as trimmed strings (NaN/None stay missing); numbers like 3.0 print as '3'."""
+
+    def one(v: object) -> object:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, pd.Timestamp | dt.datetime):
+            return v.strftime("%Y-%m-%d") if v == v.normalize() else str(v)
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return str(v).strip()
+
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        return s.str.strip().astype(object)  # fast path: a CSV read as text
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        out = s.map(one, na_action="ignore")
+    else:
+        out = s.astype(object).map(one, na_action="ignore")
+    return out.astype(object)
+
+
+def missing_mask(s: pd.Series) -> pd.Series:
+    """True where a cell is missing: empty, NaN, or one of the contract's missing markers."""
+    txt = as_text(s)
+    low = txt.str.lower()
+    return txt.isna() | low.isin(vocab.MISSING_MARKERS)
+
+
+def parse_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    txt = as_text(s)
+    miss = missing_mask(s)
+    return txt.where(~miss, None).astype(object), pd.Series(False, index=s.index)
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    miss = missing_mask(s)
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        num = s.astype("float64")
+    else:
+        txt = as_text(s).str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+        num = pd.to_numeric(txt.where(~miss), errors="coerce").astype("float64")
+    bad = ~miss & num.isna()
+    num = num.where(~miss)
+    bad |= ~miss & ~np.isfinite(num.fillna(0.0))
+    return num.where(~bad), bad
+
+
+def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    num, bad = parse_number(s)
+    nonint = num.notna() & (num != np.round(num))
+    bad = bad | nonint
+    return num.where(~bad).round().astype("Int64"), bad
+
+
+def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    miss = missing_mask(s)
+    low = as_text(s).str.lower()
+    t = low.isin(_TRUE)
+    f = low.isin(_FALSE)
+    bad = ~miss & ~t & ~f
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[t & ~miss] = True
+    out[f & ~miss] = False
+    return out, bad
+
+
+def parse_category(s: pd.Series, allowed: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """Match case-insensitively after trimming; return the canonical spelling."""
+    miss = missing_mask(s)
+    lookup = {a.lower(): a for a in allowed}
+    low = as_text(s).str.lower().str.replace(" ", "_", regex=False)
+    out = low.map(lookup)
+    bad = ~miss & out.isna()
+    return out.where(~miss, None).astype(object), bad
+
+
+def parse_myeloma_type(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """IgG, IgA, ..., kappa, lambda, nonsecretory, or a heavy chain with its light chain (IgG-kappa)."""
+    miss = missing_mask(s)
+    heavy = {h.lower(): h for h in ("IgG", "IgA", "IgD", "IgM", "IgE")}
+    single = {a.lower(): a for a in vocab.MYELOMA_TYPE}
+    single.update({"non-secretory": "nonsecretory", "non_secretory": "nonsecretory", "κ": "kappa",
+                   "λ": "lambda"})
+    low = as_text(s).str.lower().str.replace(r"[\s_]+", "", regex=True)
+    out = low.map(single)
+    parts = low.str.extract(r"^(ig[gadme])[-/]?(kappa|lambda|κ|λ)$")
+    two = parts[0].map(heavy) + "-" + parts[1].replace({"κ": "kappa", "λ": "lambda"})
+    out = out.fillna(two)
+    bad = ~miss & out.isna()
+    return out.where(~miss, None).astype(object), bad
+
+
+def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ISO 8601, 2022/12/9, 2022.12.09, 2022年12月9日, Excel serial numbers and real datetimes.
+
+    Day-first or month-first forms (09/12/2022) are ambiguous and refused rather than guessed.
+    """
+    miss = missing_mask(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    is_dt = pd.Series([isinstance(v, dt.date | pd.Timestamp) for v in s], index=s.index, dtype=bool)
+    if is_dt.any():
+        out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
+    txt = as_text(s).where(~is_dt & ~miss)
+    # Excel serial dates (numbers, or digit strings of 5 digits possibly with a fraction)
+    serial = pd.to_numeric(txt.where(txt.str.fullmatch(r"\d{5}(\.\d+)?", na=False)), errors="coerce")
+    ok_serial = serial.between(_SERIAL_MIN, _SERIAL_MAX)
+    if ok_serial.any():
+        out[ok_serial] = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[ok_serial]), unit="D")
+    norm = (
+        txt.str.replace(r"[年月/.]", "-", regex=True)
+        .str.replace("日", "", regex=False)
+        .str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", regex=True)
+    )
+    parts = norm.str.extract(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+    has = parts[0].notna() & ~ok_serial
+    if has.any():
+        iso = parts[0] + "-" + parts[1].str.zfill(2) + "-" + parts[2].str.zfill(2)
+        out[has] = pd.to_datetime(iso[has], format="%Y-%m-%d", errors="coerce")
+    bad = ~miss & out.isna()
+    return out, bad
+
+
+def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None) -> tuple[pd.Series, pd.Series]:
+    if kind in ("id", "text"):
+        return parse_text(s)
+    if kind == "date":
+        return parse_date(s)
+    if kind == "int":
+        return parse_int(s)
+    if kind == "float":
+        return parse_number(s)
+    if kind == "bool":
+        return parse_bool(s)
+    if kind == "myeloma_type":
+        return parse_myeloma_type(s)
+    if kind == "category":
+        assert allowed is not None
+        return parse_category(s, allowed)
+    raise ValueError(f"unknown field kind {kind!r}")
+
+
+KIND_WORDS = {
+    "id": "text",
+    "text": "text",
+    "date": "a date (YYYY-MM-DD, 2022/12/9, 2022.12.09, 2022年12月9日 or an Excel date)",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "yes/no (true/false, 1/0, 是/否)",
+    "myeloma_type": "a myeloma type (IgG, IgA, IgD, IgM, IgE, optionally with -kappa/-lambda; kappa; lambda; "
+    "nonsecretory)",
+}

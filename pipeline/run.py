@@ -1,0 +1,156 @@
+"""Orchestration of one run: load -> validate -> cut-off -> derive -> analyse -> render -> write.
+
+Each stage logs its name, counts and time on the ``mmcohort`` logger (the CLI sends it to stderr).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import platform
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import __version__
+from pipeline.config import TABLES, StudyConfig
+from pipeline.cutoff import CutoffReport, apply_cutoff
+from pipeline.errors import Issue
+from pipeline.load import RawTable, read_table
+from pipeline.runfolder import staged_run_folder, write_csv, write_json
+from pipeline.validate import Validated, validate_inputs
+
+log = logging.getLogger("mmcohort")
+
+
+@contextmanager
+def stage(name: str) -> Iterator[dict]:
+    """Log a stage's duration and whatever counts the block puts in the yielded dict."""
+    t0 = time.perf_counter()
+    counts: dict = {}
+    yield counts
+    shown = ", ".join(f"{k} {v}" for k, v in counts.items())
+    log.info("%-10s %s (%.2f s)", name, shown, time.perf_counter() - t0)
+
+
+@dataclass
+class Prepared:
+    raw: dict[str, RawTable]
+    validated: Validated
+    tables: dict[str, pd.DataFrame]  # as of the cut-off
+    cutoff: CutoffReport
+
+
+def load_inputs(config: StudyConfig) -> dict[str, RawTable]:
+    raw = {}
+    for name in TABLES:
+        path = config.input_path(name)
+        if path is not None:
+            raw[name] = read_table(name, path, sheet=config.inputs.sheet, encoding=config.inputs.encoding)
+    return raw
+
+
+def prepare(config: StudyConfig) -> Prepared:
+    with stage("load") as c:
+        raw = load_inputs(config)
+        c.update({k: f"{len(v.frame)} rows" for k, v in raw.items()})
+    with stage("validate") as c:
+        validated = validate_inputs(raw, config)
+        c["warnings"] = len(validated.warnings)
+    with stage("cutoff") as c:
+        tables, rep = apply_cutoff(validated.tables, config.cutoff)
+        c["cutoff"] = config.cutoff.isoformat()
+        c["patients excluded"] = len(rep.patients_excluded)
+        c["assessments dropped"] = rep.assessments_dropped
+        c["AEs dropped"] = rep.adverse_events_dropped
+        c["deaths censored"] = len(rep.deaths_censored)
+        c["progressions censored"] = len(rep.progressions_censored)
+        for note in rep.notes:
+            log.warning("cutoff: %s", note)
+    return Prepared(raw, validated, tables, rep)
+
+
+def versions() -> dict[str, str]:
+    out = {"mmcohort": __version__, "python": platform.python_version()}
+    for pkg in ("pandas", "numpy", "scipy", "lifelines", "matplotlib", "pandera", "pydantic", "openpyxl"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def validation_payload(issues: list[Issue]) -> dict:
+    return {
+        "n_errors": sum(i.severity == "error" for i in issues),
+        "n_warnings": sum(i.severity == "warning" for i in issues),
+        "issues": [i.as_dict() for i in issues],
+    }
+
+
+def format_issues(issues: list[Issue]) -> str:
+    """A plain-text table: severity, file, line, column, value, rule."""
+    if not issues:
+        return "no problems found\n"
+    head = ("severity", "file", "line", "column", "value", "rule")
+    rows = [(i.severity, i.file, "" if i.row is None else str(i.row), i.column or "",
+             "" if i.value is None else _short(i.value), i.rule) for i in issues]
+    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(5)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5] for r in [head, *rows]]
+    return "\n".join(lines) + "\n"
+
+
+def validation_markdown(issues: list[Issue]) -> str:
+    n_err = sum(i.severity == "error" for i in issues)
+    out = [f"# Validation\n\n{n_err} error(s), {len(issues) - n_err} warning(s).\n"]
+    if issues:
+        out.append("| severity | file | line | column | value | rule |\n|---|---|---|---|---|---|")
+        for i in issues:
+            out.append(f"| {i.severity} | {i.file} | {'' if i.row is None else i.row} | {i.column or ''} | "
+                       f"{'' if i.value is None else _short(i.value)} | {i.rule} |")
+    return "\n".join(out) + "\n"
+
+
+def _short(v: str, n: int = 40) -> str:
+    v = v.replace("\n", " ")
+    return v if len(v) <= n else v[: n - 1] + "…"
+
+
+def run_study(config: StudyConfig, out_root: Path) -> Path:
+    """Run the whole study and return the run folder."""
+    started = time.perf_counter()
+    prep = prepare(config)
+    target = Path(out_root) / config.run_name
+    with staged_run_folder(target) as tmp:
+        with stage("write") as c:
+            for name, df in prep.tables.items():
+                write_csv(tmp / "derived" / f"{name}.csv", df)
+            issues = prep.validated.issues
+            write_json(tmp / "validation.json", validation_payload(issues))
+            (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
+            write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
+            c["folder"] = str(target)
+    return target
+
+
+def manifest(config: StudyConfig, prep: Prepared, elapsed: float) -> dict:
+    return {
+        "study": config.study,
+        "cutoff": config.cutoff.isoformat(),
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "elapsed_seconds": round(elapsed, 3),
+        "inputs": [
+            {"table": name, "path": str(rt.path), "sha256": rt.sha256, "encoding": rt.encoding,
+             "rows": len(rt.frame)}
+            for name, rt in prep.raw.items()
+        ],
+        "rows_after_cutoff": {name: len(df) for name, df in prep.tables.items()},
+        "cutoff_report": prep.cutoff.as_dict(),
+        "config": config.resolved(),
+        "versions": versions(),
+    }

@@ -1,0 +1,99 @@
+"""Validation: de-identification guard, mapping, typed coercion, pandera schemas, cross-table checks.
+
+``validate_inputs`` collects every issue from every table before deciding; it raises ``DataError``
+only after all checks have run, so the user sees all their problems at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.config import StudyConfig
+from pipeline.deid import check_identifiers
+from pipeline.errors import DataError, Issue
+from pipeline.load import RawTable
+from pipeline.mapping import check_mapping_targets, map_values, rename_columns
+from pipeline.validate.checks import check_adverse_events, check_assessments, check_patients
+from pipeline.validate.coerce import coerce_table
+from pipeline.validate.schemas import run_schema
+
+
+@dataclass
+class Validated:
+    tables: dict[str, pd.DataFrame]
+    issues: list[Issue] = field(default_factory=list)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # hospital header -> canonical
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
+    check_mapping_targets(config.columns)
+    issues: list[Issue] = []
+    typed: dict[str, pd.DataFrame] = {}
+    headers: dict[str, dict[str, str]] = {}
+    for name, rt in raw.items():
+        file = rt.path.name
+        mapping = config.columns.get(name, {})
+        phi = check_identifiers(rt.frame, file, config.deid_allow, mapping)
+        issues += phi
+        frame, dropped, applied = rename_columns(rt.frame, name, mapping, file)
+        headers[name] = applied
+        # a refused identifier column is not reported again as "ignored"
+        phi_cols = {i.column for i in phi}
+        issues += [i for i in dropped if i.column not in phi_cols]
+        frame = map_values(frame, config.values)
+        df, parse_issues = coerce_table(frame, name, file)
+        issues += parse_issues
+        if not any(i.row is None and i.severity == "error" and i.file == file for i in parse_issues):
+            issues += run_schema(df, name, file, "errors")
+            issues += run_schema(df, name, file, "warnings")
+        typed[name] = df
+    p = typed["patients"]
+    pfile = raw["patients"].path.name
+    issues += check_patients(p, pfile)
+    if "assessments" in typed:
+        issues += check_assessments(typed["assessments"], p, raw["assessments"].path.name,
+                                    config.validation.baseline_window_days)
+    if "adverse_events" in typed:
+        issues += check_adverse_events(typed["adverse_events"], p, raw["adverse_events"].path.name)
+    issues = _dedupe(_drop_echoes(issues))
+    result = Validated(typed, issues, headers)
+    if result.errors:
+        raise DataError(issues)
+    return result
+
+
+def _drop_echoes(issues: list[Issue]) -> list[Issue]:
+    """One message per cell: an unparseable cell is not also 'missing', an error is not also a warning."""
+    parse_rules = ("must be one of", "must be a", "must be yes/no", "must be text")
+    unparsed = {(i.file, i.row, i.column) for i in issues if i.rule.startswith(parse_rules)}
+    errors = {(i.file, i.row, i.column) for i in issues if i.severity == "error"}
+    out = []
+    for i in issues:
+        key = (i.file, i.row, i.column)
+        if i.rule == "required value is missing" and key in unparsed:
+            continue
+        if i.severity == "warning" and key in errors:
+            continue
+        out.append(i)
+    return out
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen, out = set(), []
+    for i in issues:
+        key = (i.file, i.row, i.column, i.rule)
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    order = {"error": 0, "warning": 1}
+    return sorted(out, key=lambda i: (order[i.severity], i.file, i.row or 0, i.column or "", i.rule))

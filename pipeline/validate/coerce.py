@@ -1,0 +1,56 @@
+"""Raw cells -> canonical dtypes, one Issue per cell that cannot be parsed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.errors import Issue
+from pipeline.load import LINE
+from pipeline.parse import KIND_WORDS, as_text, parse_column
+from pipeline.schema import TABLE_SPECS, spec_for
+
+
+def _rule_for(kind: str, allowed: tuple[str, ...] | None) -> str:
+    if kind == "category" and allowed:
+        return "must be one of: " + ", ".join(allowed) + " (map hospital values under 'values:' in the config)"
+    return "must be " + KIND_WORDS[kind]
+
+
+def coerce_table(frame: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame, list[Issue]]:
+    """Parse every canonical column to its dtype; missing required columns are file-level errors."""
+    issues: list[Issue] = []
+    present = [c for c in frame.columns if c != LINE]
+    for f in TABLE_SPECS[table]:
+        if f.required and f.name not in present:
+            issues.append(Issue(file, None, f.name, None,
+                                "required column is missing (map the hospital header to it in the config)"))
+    out = {}
+    for col in present:
+        spec = spec_for(table, col)
+        assert spec is not None  # mapping keeps canonical columns only
+        parsed, bad = parse_column(frame[col], spec.kind, spec.allowed)
+        if bad.any():
+            raw = as_text(frame[col])
+            rule = _rule_for(spec.kind, spec.allowed)
+            issues.extend(Issue(file, int(ln), col, str(v), rule)
+                          for ln, v in zip(frame.loc[bad, LINE], raw[bad], strict=True))
+        out[col] = parsed
+    df = pd.DataFrame(out, index=frame.index)
+    # Contract columns the file does not have exist as all-missing, so later stages need not check.
+    for f in TABLE_SPECS[table]:
+        if f.name not in df.columns:
+            df[f.name] = _empty(f.kind, len(df), df.index)
+    df[LINE] = frame[LINE].astype(int)
+    return df, issues
+
+
+def _empty(kind: str, n: int, index: pd.Index) -> pd.Series:
+    if kind == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if kind == "int":
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    if kind == "float":
+        return pd.Series(float("nan"), index=index, dtype="float64")
+    if kind == "bool":
+        return pd.Series(pd.NA, index=index, dtype="boolean")
+    return pd.Series([None] * n, index=index, dtype=object)
