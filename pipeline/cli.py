@@ -128,7 +128,9 @@ def validate(config_path, cutoff, patients, assessments, adverse_events, study, 
     _setup_logging(quiet)
     from pipeline.run import format_issues, prepare
 
-    cfg = _config(config_path, cutoff or dt.date.today(), patients, assessments, adverse_events, study)
+    if cutoff is None and not config_path:
+        cutoff = dt.date.today()  # validating needs no cut-off; a config's own one is kept
+    cfg = _config(config_path, cutoff, patients, assessments, adverse_events, study)
     prep = prepare(cfg)
     issues = prep.validated.issues
     click.echo(f"no errors; {len(issues)} warning(s)" if issues else "no problems found")

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError
+from pipeline.schema import spec_for
 
 TABLES = ("patients", "assessments", "adverse_events")
 
@@ -70,7 +71,7 @@ def _default_comparisons() -> list[Comparison]:
     return [
         Comparison(by="prior_lines", threshold=3, label="Prior lines"),
         Comparison(by="cycles", threshold=3, label="Cycles received", accrues_after_index=True),
-        Comparison(by="emd", label="Extramedullary disease"),
+        Comparison(by="emd_any", label="Extramedullary disease"),
         Comparison(by="high_risk_fish", label="High-risk FISH"),
         Comparison(by="regimen", label="Regimen", min_group=3),
     ]
@@ -124,6 +125,23 @@ class StudyConfig(_Strict):
     report: Report = Field(default_factory=Report)
     #: Folder the config was read from (inputs are relative to it). Not a YAML key.
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("columns")
+    @classmethod
+    def _canonical_targets(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        bad = [f"{table}.{src} -> {dst!r}" for table, m in v.items() for src, dst in m.items()
+               if spec_for(table, dst) is None]
+        if bad:
+            raise ValueError("not a canonical column of that table: " + "; ".join(bad))
+        return v
+
+    @field_validator("values")
+    @classmethod
+    def _value_columns(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        bad = [c for c in v if c != "*" and not any(spec_for(t, c) for t in TABLES)]
+        if bad:
+            raise ValueError(f"not canonical column names (or '*'): {bad}")
+        return v
 
     @model_validator(mode="after")
     def _values_are_scalars(self) -> StudyConfig:

@@ -23,7 +23,7 @@ _HEADER_RULES: list[tuple[str, re.Pattern]] = [
         r"(姓名|名字|患者名|病人名|^name$|^(patient|pt|first|last|full|given|family|sur)_?name$|^surname$)")),
     ("a national ID number", re.compile(r"(身份证|证件号|national_?id|id_?card|^ssn$|^nric$|passport|护照)")),
     ("a phone number", re.compile(r"(电话|手机|联系方式|phone|mobile|^tel$|telephone|^cell(_?phone)?$)")),
-    ("an e-mail address", re.compile(r"(邮箱|e-?mail)")),
+    ("an e-mail address", re.compile(r"(邮箱|e_?mail)")),  # _fold turns "E-mail" into "e_mail"
     ("an address", re.compile(r"(地址|住址|籍贯|address|^street|postcode|zip_?code|邮编)")),
     ("a hospital record number", re.compile(
         r"(住院号|病历号|病案号|门诊号|就诊号|就诊卡|登记号|医保|^mrn$|medical_?record|record_?(no|num|number)|"

@@ -22,7 +22,7 @@ from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
 from pipeline.errors import Issue
 from pipeline.load import RawTable, read_table
-from pipeline.runfolder import staged_run_folder, write_csv, write_json
+from pipeline.runfolder import staged_run_folder, write_csv, write_json, write_xlsx
 from pipeline.validate import Validated, validate_inputs
 
 log = logging.getLogger("mmcohort")
@@ -123,18 +123,35 @@ def _short(v: str, n: int = 40) -> str:
 
 def run_study(config: StudyConfig, out_root: Path) -> Path:
     """Run the whole study and return the run folder."""
+    from pipeline.analysis.results import analyse, output_tables, results_json
+    from pipeline.derive import build_response
+
     started = time.perf_counter()
     prep = prepare(config)
+    with stage("response") as c:
+        response = build_response(prep.tables, config)
+        c["source"] = response.source
+        c["patients"] = len(response.patients)
+    with stage("analyse") as c:
+        res = analyse(prep.tables, response, config)
+        c["patients"] = len(res.adsl)
+        c["PFS events"] = int((res.adtte.query("PARAMCD == 'PFS'")["CNSR"] == 0).sum())
+        c["deaths"] = int((res.adtte.query("PARAMCD == 'OS'")["CNSR"] == 0).sum())
     target = Path(out_root) / config.run_name
-    with staged_run_folder(target) as tmp:
-        with stage("write") as c:
-            for name, df in prep.tables.items():
-                write_csv(tmp / "derived" / f"{name}.csv", df)
-            issues = prep.validated.issues
-            write_json(tmp / "validation.json", validation_payload(issues))
-            (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
-            write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
-            c["folder"] = str(target)
+    with staged_run_folder(target) as tmp, stage("write") as c:
+        for name, df in (("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)):
+            write_csv(tmp / "derived" / f"{name}.csv", df)
+        tables = output_tables(res)
+        for name, df in tables.items():
+            write_csv(tmp / "tables" / f"{name}.csv", df)
+        stamp = dt.datetime.combine(config.cutoff, dt.time())
+        write_xlsx(tmp / "tables" / "tables.xlsx", tables, stamp)
+        write_json(tmp / "results.json", results_json(res, config, prep.cutoff.as_dict()))
+        issues = prep.validated.issues
+        write_json(tmp / "validation.json", validation_payload(issues))
+        (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
+        write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
+        c["folder"] = str(target)
     return target
 
 

@@ -7,11 +7,14 @@ byte-identical tables, derived data and results.json.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import math
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +54,33 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
     out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
     out.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", float_format="%.10g",
                lineterminator="\n")
+
+
+def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) -> None:
+    """All tables in one workbook, one sheet each, byte-identical for the same content.
+
+    openpyxl stamps the workbook properties and every zip entry with the current time; both are fixed to
+    ``stamp`` (the cut-off) so reruns reproduce the file exactly.
+    """
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
+            out.to_excel(xw, sheet_name=name[:31], index=False)
+            ws = xw.sheets[name[:31]]
+            for col in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
+                ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+        xw.book.properties.created = stamp
+        xw.book.properties.modified = stamp
+    zin = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            zout.writestr(fixed, zin.read(info.filename))
 
 
 @contextmanager

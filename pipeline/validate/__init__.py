@@ -6,7 +6,7 @@ only after all checks have run, so the user sees all their problems at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -40,6 +40,7 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
     issues: list[Issue] = []
     typed: dict[str, pd.DataFrame] = {}
     headers: dict[str, dict[str, str]] = {}
+    withheld: set[tuple[str, str]] = set()  # (file, column) refused as identifiers: never echo their values
     for name, rt in raw.items():
         file = rt.path.name
         mapping = config.columns.get(name, {})
@@ -50,6 +51,7 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
         # a refused identifier column is not reported again as "ignored"
         phi_cols = {i.column for i in phi}
         issues += [i for i in dropped if i.column not in phi_cols]
+        withheld |= {(file, c) for c in phi_cols} | {(file, applied[c]) for c in phi_cols if c in applied}
         frame = map_values(frame, config.values)
         df, parse_issues = coerce_table(frame, name, file)
         issues += parse_issues
@@ -65,11 +67,18 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
                                     config.validation.baseline_window_days)
     if "adverse_events" in typed:
         issues += check_adverse_events(typed["adverse_events"], p, raw["adverse_events"].path.name)
-    issues = _dedupe(_drop_echoes(issues))
+    issues = _dedupe(_drop_echoes(_withhold(issues, withheld)))
     result = Validated(typed, issues, headers)
     if result.errors:
         raise DataError(issues)
     return result
+
+
+def _withhold(issues: list[Issue], withheld: set[tuple[str, str]]) -> list[Issue]:
+    """A column refused as an identifier may be mapped to a canonical one (e.g. 住院号 -> patient_id):
+    later issues on it must not print its values."""
+    return [replace(i, value="<withheld>") if i.value is not None and (i.file, i.column) in withheld else i
+            for i in issues]
 
 
 def _drop_echoes(issues: list[Issue]) -> list[Issue]:

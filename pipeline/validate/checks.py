@@ -27,6 +27,12 @@ def _issues(df: pd.DataFrame, mask: pd.Series, file: str, column: str, rule: str
             for ln, v in zip(sub[LINE], text, strict=True)]
 
 
+def _per_patient(p: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """One row per known patient_id for lookups (a duplicated ID is reported by the schema, and must not
+    multiply the rows it is merged onto)."""
+    return p.loc[p["patient_id"].notna(), ["patient_id", *cols]].drop_duplicates("patient_id")
+
+
 def check_patients(p: pd.DataFrame, file: str) -> list[Issue]:
     out: list[Issue] = []
     for col in ("last_contact_date", "death_date", "progression_date", "new_therapy_date"):
@@ -52,7 +58,7 @@ def check_assessments(a: pd.DataFrame, p: pd.DataFrame, file: str, baseline_wind
     dup = a["patient_id"].notna() & a["assessment_date"].notna() & a.duplicated(
         ["patient_id", "assessment_date"], keep=False)
     out += _issues(a, dup, file, "assessment_date", "two assessments of this patient share this date")
-    m = a.merge(p[["patient_id", "index_date", "death_date", "cycles"]], on="patient_id", how="left")
+    m = a.merge(_per_patient(p, ["index_date", "death_date", "cycles"]), on="patient_id", how="left")
     m.index = a.index
     before = m["assessment_date"] < m["index_date"]
     is_base = m["cycle"].fillna(0).eq(0)
@@ -74,7 +80,7 @@ def check_adverse_events(e: pd.DataFrame, p: pd.DataFrame, file: str) -> list[Is
     out: list[Issue] = []
     known = e["patient_id"].isin(p["patient_id"])
     out += _issues(e, e["patient_id"].notna() & ~known, file, "patient_id", "patient_id is not in the patients file")
-    m = e.merge(p[["patient_id", "index_date"]], on="patient_id", how="left")
+    m = e.merge(_per_patient(p, ["index_date"]), on="patient_id", how="left")
     m.index = e.index
     out += _issues(m, m["onset_date"] < m["index_date"], file, "onset_date", "before index_date")
     return out

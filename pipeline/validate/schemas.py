@@ -6,6 +6,7 @@ Two schemas per table: ``errors`` (contract rules: required, unique, hard ranges
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
 
 import pandas as pd
@@ -63,7 +64,10 @@ _PLAIN = {"not_nullable": "required value is missing",
 def run_schema(df: pd.DataFrame, table: str, file: str, level: str) -> list[Issue]:
     severity = "error" if level == "errors" else "warning"
     try:
-        table_schema(table, level).validate(df, lazy=True)
+        with warnings.catch_warnings():
+            # pandera's own concat of failure cases trips a pandas FutureWarning; not the user's concern
+            warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandera\.")
+            table_schema(table, level).validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:
         fc = e.failure_cases
         issues = []

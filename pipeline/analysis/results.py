@@ -1,0 +1,146 @@
+"""Run every analysis on the cut-off tables and assemble ``results.json`` and the output tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.analysis.adverse import ae_table
+from pipeline.analysis.agreement import agreement
+from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
+from pipeline.analysis.survival import (
+    Curve,
+    comparisons,
+    followup,
+    km_tables,
+    landmark,
+    month_ticks,
+    risk_table,
+)
+from pipeline.analysis.table1 import table1
+from pipeline.config import StudyConfig
+from pipeline.endpoints import ResponseData, derive_adrs, derive_adsl, derive_adtte
+from pipeline.vocab import DAYS_PER_MONTH
+
+
+@dataclass
+class AnalysisResult:
+    response: ResponseData
+    adsl: pd.DataFrame
+    adrs: pd.DataFrame
+    adtte: pd.DataFrame
+    rates: pd.DataFrame
+    best_response: pd.DataFrame
+    by_cycle: pd.DataFrame
+    survival: pd.DataFrame
+    survival_rates: pd.DataFrame
+    comparisons: pd.DataFrame
+    landmark_comparisons: pd.DataFrame
+    landmark_survival: pd.DataFrame
+    followup: dict
+    table1: pd.DataFrame
+    adverse_events: pd.DataFrame
+    risk_table: pd.DataFrame
+    ticks_months: list[float]
+    curves: list[Curve] = field(default_factory=list)
+    landmark_curves: list[Curve] = field(default_factory=list)
+    agreement: dict | None = None
+
+
+def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
+    patients = tables["patients"]
+    adsl = derive_adsl(patients, response, config)
+    adrs = derive_adrs(response, patients)
+    adtte = derive_adtte(adsl, config)
+    surv, surv_rates, curves = km_tables(adsl, adtte, config)
+    lm_comp, lm_surv, lm_curves = landmark(adsl, adtte, config)
+    max_months = float(adtte["AVAL"].max() / DAYS_PER_MONTH) if len(adtte) else 12.0
+    ticks = month_ticks(max_months)
+    return AnalysisResult(
+        response=response, adsl=adsl, adrs=adrs, adtte=adtte,
+        rates=response_rates(adsl, config),
+        best_response=best_response_counts(adsl, config),
+        by_cycle=response_by_cycle(adrs),
+        survival=surv, survival_rates=surv_rates,
+        comparisons=comparisons(adsl, adtte, config),
+        landmark_comparisons=lm_comp, landmark_survival=lm_surv,
+        followup=followup(adtte),
+        table1=table1(adsl),
+        adverse_events=ae_table(tables.get("adverse_events"), len(adsl)),
+        risk_table=risk_table(curves + lm_curves, ticks),
+        ticks_months=ticks, curves=curves, landmark_curves=lm_curves,
+        agreement=agreement(adrs) if response.source == "derived" else None,
+    )
+
+
+def _records(df: pd.DataFrame, cols: list[str] | None = None) -> list[dict]:
+    if df is None or df.empty:
+        return []
+    d = df if cols is None else df[[c for c in cols if c in df.columns]]
+    return [{k: (None if _isna(v) else v) for k, v in r.items()} for r in d.to_dict(orient="records")]
+
+
+def _isna(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) -> dict:
+    """Every number in the report, machine-readable (ANALYSIS.md structure first, then the rest)."""
+    comp_cols = ["endpoint", "group_by", "test", "chisq", "df", "p", "hr", "hr_ci_low", "hr_ci_high", "hr_p",
+                 "hr_vs", "n", "groups", "immortal_time_bias", "landmark_days", "note"]
+    ag = res.agreement
+    return {
+        "study": config.study,
+        "cutoff": config.cutoff.isoformat(),
+        "n_patients": int(len(res.adsl)),
+        "response_source": res.response.source,
+        "rates": _records(res.rates),
+        "survival": _records(res.survival),
+        "comparisons": _records(res.comparisons, comp_cols) + _records(res.landmark_comparisons, comp_cols),
+        "survival_rates": _records(res.survival_rates),
+        "landmark_survival": _records(res.landmark_survival),
+        "followup_months": res.followup,
+        "best_response": _records(res.best_response),
+        "response_by_cycle": _records(res.by_cycle),
+        "adverse_events": _records(res.adverse_events),
+        "table1": _records(res.table1),
+        "numbers_at_risk": _records(res.risk_table),
+        "agreement": None if ag is None else {k: ag[k] for k in ("n", "agree", "pct_agree", "kappa")}
+        | {"n_disagreements": int(len(ag["disagreements"]))},
+        "cutoff_report": cutoff_report,
+        "options": {
+            "pfs_events": config.analysis.pfs_events, "pfs_censor": config.analysis.pfs_censor,
+            "conf_type": config.analysis.conf_type, "confirm_response": config.response.confirm_response,
+            "unconfirmed_pd": config.response.unconfirmed_pd,
+            "evaluable_min_cycles": config.analysis.evaluable_min_cycles,
+            "landmark_days": config.analysis.landmark_days,
+        },
+    }
+
+
+def output_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """Every table the report shows, by file name (tables/<name>.csv and a sheet of tables.xlsx)."""
+    out = {
+        "table1_baseline": res.table1,
+        "best_response": res.best_response,
+        "response_rates": res.rates,
+        "response_by_cycle": res.by_cycle,
+        "survival_medians": res.survival,
+        "survival_rates": res.survival_rates,
+        "comparisons": res.comparisons.drop(columns=["groups"], errors="ignore"),
+        "landmark_comparisons": res.landmark_comparisons.drop(columns=["groups"], errors="ignore"),
+        "landmark_survival": res.landmark_survival,
+        "numbers_at_risk": res.risk_table,
+        "adverse_events": res.adverse_events,
+        "followup": pd.DataFrame([res.followup]),
+    }
+    if res.agreement is not None:
+        conf = res.agreement["confusion"].copy()
+        conf.insert(0, "recorded", conf.index.astype(str))
+        out["agreement_confusion"] = conf.reset_index(drop=True)
+        out["agreement_disagreements"] = res.agreement["disagreements"]
+    return out

@@ -1,0 +1,143 @@
+"""Table 1: baseline characteristics (ANALYSIS.md, 'Table 1').
+
+Continuous variables: Shapiro-Wilk (p >= 0.05 -> mean +- SD, else median (Q1, Q3)), with range and n
+missing. Quartiles use R's default (type 7, linear interpolation). Categories: n (%) of patients with a
+value. FISH markers: n (%) over the number tested.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from pipeline import vocab
+
+CONTINUOUS = [
+    ("age", "Age, years"),
+    ("prior_lines", "Prior lines of therapy"),
+    ("cycles", "Cycles received"),
+    ("hemoglobin_g_l", "Hemoglobin, g/L"),
+    ("wbc_10e9_l", "WBC, 10^9/L"),
+    ("platelets_10e9_l", "Platelets, 10^9/L"),
+    ("calcium_mmol_l", "Calcium, mmol/L"),
+    ("creatinine_umol_l", "Creatinine, umol/L"),
+    ("beta2m_mg_l", "Beta2-microglobulin, mg/L"),
+    ("albumin_g_l", "Albumin, g/L"),
+    ("ldh_u_l", "LDH, U/L"),
+    ("bm_plasma_cells_pct", "Bone-marrow plasma cells, %"),
+    ("esr_mm_h", "ESR, mm/h"),
+]
+
+CATEGORICAL = [
+    ("sex", "Sex", ["M", "F"]),
+    ("myeloma_group", "M-protein type", ["IgG", "IgA", "IgD", "IgM", "IgE", "kappa", "lambda", "nonsecretory"]),
+    ("ds_stage", "Durie-Salmon stage", list(vocab.DS_STAGE)),
+    ("iss_stage", "ISS stage", list(vocab.ISS_STAGE)),
+    ("riss_stage", "R-ISS stage", list(vocab.ISS_STAGE)),
+    ("regimen", "Regimen", None),
+    ("emd", "Extramedullary disease", list(vocab.EMD)),
+    ("emd_type", "EMD type", list(vocab.EMD_TYPE)),
+    ("prior_bortezomib", "Prior bortezomib", [True, False]),
+    ("prior_lenalidomide", "Prior lenalidomide", [True, False]),
+    ("prior_daratumumab", "Prior daratumumab", [True, False]),
+]
+
+FISH_LABELS = {
+    "fish_del17p": "del(17p)/TP53", "fish_t4_14": "t(4;14)", "fish_t14_16": "t(14;16)",
+    "fish_t14_20": "t(14;20)", "fish_gain1q21": "1q21 gain", "fish_del13q": "del(13q)",
+    "fish_t11_14": "t(11;14)", "fish_igh": "IgH rearrangement/deletion",
+}
+
+
+def summarize_continuous(x: pd.Series) -> dict:
+    """n, missing, Shapiro-Wilk p, the chosen summary and the range. None where not computable."""
+    v = pd.to_numeric(x, errors="coerce").astype(float).dropna().to_numpy()
+    out = {"n": int(len(v)), "missing": int(x.isna().sum()), "shapiro_p": None, "summary": None,
+           "mean": None, "sd": None, "median": None, "q1": None, "q3": None, "min": None, "max": None}
+    if len(v) == 0:
+        return out
+    out.update(mean=float(np.mean(v)), median=float(np.median(v)), min=float(v.min()), max=float(v.max()),
+               q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)))
+    out["sd"] = float(np.std(v, ddof=1)) if len(v) > 1 else None
+    if len(v) >= 3 and np.ptp(v) > 0:
+        out["shapiro_p"] = float(stats.shapiro(v).pvalue)
+    normal = out["shapiro_p"] is not None and out["shapiro_p"] >= 0.05
+    out["summary"] = "mean_sd" if normal else "median_iqr"
+    return out
+
+
+def format_continuous(s: dict, digits: int = 2) -> str:
+    if s["n"] == 0:
+        return "—"
+    f = f"{{:.{digits}f}}"
+    if s["summary"] == "mean_sd" and s["sd"] is not None:
+        return f"{f.format(s['mean'])} ± {f.format(s['sd'])}"
+    return f"{f.format(s['median'])} ({f.format(s['q1'])}, {f.format(s['q3'])})"
+
+
+def myeloma_group(t: pd.Series) -> pd.Series:
+    """Heavy-chain type without its light chain (IgG-kappa -> IgG); light-chain types kept."""
+    return t.astype(object).where(t.isna(), t.astype(str).str.split("-").str[0])
+
+
+def table1(adsl: pd.DataFrame) -> pd.DataFrame:
+    """Long table: variable, label, level, n, N, pct, value (formatted), plus continuous statistics."""
+    n_all = len(adsl)
+    df = adsl.copy()
+    df["myeloma_group"] = myeloma_group(df["myeloma_type"]) if "myeloma_type" in df else None
+    rows: list[dict] = [{"variable": "n", "label": "Patients", "level": None, "n": n_all, "N": n_all,
+                         "pct": 100.0 if n_all else None, "value": str(n_all)}]
+    for col, label in CONTINUOUS:
+        if col not in df or df[col].notna().sum() == 0:
+            continue
+        s = summarize_continuous(df[col])
+        rows.append({"variable": col, "label": label, "level": None, "n": s["n"], "N": n_all, "pct": None,
+                     "value": format_continuous(s), "statistic": s["summary"],
+                     **{k: s[k] for k in ("missing", "shapiro_p", "mean", "sd", "median", "q1", "q3", "min", "max")}})
+    for col, label, levels in CATEGORICAL:
+        if col not in df or df[col].notna().sum() == 0:
+            continue
+        vals = df[col]
+        lv = levels if levels is not None else sorted(vals.dropna().astype(str).unique())
+        for level in lv:
+            n = int((vals == level).sum())
+            if n == 0 and levels is not None and col in ("myeloma_group", "riss_stage"):
+                continue
+            rows.append({"variable": col, "label": label, "level": _level_label(level), "n": n, "N": n_all,
+                         "pct": 100.0 * n / n_all if n_all else None, "value": _npct(n, n_all),
+                         "missing": int(vals.isna().sum())})
+    fish = [m for m in df.columns if m.startswith("fish_") and m != "fish_tested" and df[m].notna().any()]
+    if fish:
+        tested = df[fish].notna().any(axis=1)
+        if "fish_tested" in df:
+            tested |= df["fish_tested"].fillna(False).astype(bool)
+        n_t = int(tested.sum())
+        rows.append({"variable": "fish_tested", "label": "FISH performed", "level": None, "n": n_t,
+                     "N": n_all, "pct": 100.0 * n_t / n_all if n_all else None, "value": _npct(n_t, n_all)})
+        pos_any = df.loc[tested, fish].eq("positive").any(axis=1)
+        n_neg = int((~pos_any).sum())
+        rows.append({"variable": "fish_negative", "label": "FISH (of tested)", "level": "no abnormality",
+                     "n": n_neg, "N": n_t, "pct": 100.0 * n_neg / n_t if n_t else None, "value": _npct(n_neg, n_t)})
+        for m in fish:
+            n = int(df.loc[tested, m].eq("positive").sum())
+            rows.append({"variable": m, "label": "FISH (of tested)", "level": FISH_LABELS.get(m, m[5:]),
+                         "n": n, "N": n_t, "pct": 100.0 * n / n_t if n_t else None, "value": _npct(n, n_t)})
+        if "high_risk_fish" in df:
+            n = int(df["high_risk_fish"].eq("yes").sum())
+            rows.append({"variable": "high_risk_fish", "label": "FISH (of tested)",
+                         "level": "high risk (del17p, t(4;14), t(14;16), t(14;20))", "n": n, "N": n_t,
+                         "pct": 100.0 * n / n_t if n_t else None, "value": _npct(n, n_t)})
+    return pd.DataFrame(rows)
+
+
+def _level_label(level: object) -> str:
+    if level is True:
+        return "yes"
+    if level is False:
+        return "no"
+    return str(level)
+
+
+def _npct(n: int, big_n: int) -> str:
+    return f"{n} ({100.0 * n / big_n:.1f}%)" if big_n else f"{n}"

@@ -1,0 +1,38 @@
+"""Choose the response source and derive per-assessment and per-patient response from it.
+
+Three levels of detail (DATA_CONTRACT.md), all first-class: IMWG 2016 from raw measurements
+(``derived``), clinician-recorded assessment responses (``recorded``, same confirmation rules), or the
+patients table's best_response and progression_date (``patients``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.config import StudyConfig
+from pipeline.endpoints import ResponseData, choose_source, response_from_patients
+from pipeline.errors import ConfigError
+
+
+def build_response(tables: dict[str, pd.DataFrame], config: StudyConfig) -> ResponseData:
+    patients = tables["patients"]
+    assessments = tables.get("assessments")
+    r = config.response
+    source = choose_source(r.source, assessments)
+    if source in ("derived", "recorded") and (assessments is None or assessments.empty):
+        raise ConfigError(f"response.source is {source!r} but there are no assessments to derive it from")
+    if source in ("derived", "recorded"):
+        from pipeline import imwg  # imported only when assessments are used
+    if source == "derived":
+        res = imwg.derive_response(patients, assessments, baseline_window_days=config.validation.baseline_window_days,
+                                   confirm_response=r.confirm_response, unconfirmed_pd=r.unconfirmed_pd)
+        adrs = res.assessments
+        if "response" in assessments.columns and "response" not in adrs.columns:
+            adrs = adrs.merge(assessments[["patient_id", "assessment_date", "response"]],
+                              on=["patient_id", "assessment_date"], how="left")
+        return ResponseData("derived", res.patients, adrs, list(res.rules))
+    if source == "recorded":
+        res = imwg.summarize_recorded(patients, assessments, confirm_response=r.confirm_response,
+                                      unconfirmed_pd=r.unconfirmed_pd)
+        return ResponseData("recorded", res.patients, res.assessments, list(getattr(res, "rules", []) or []))
+    return response_from_patients(patients)
