@@ -68,7 +68,8 @@ def high_risk_fish(patients: pd.DataFrame) -> pd.Series:
     hr = [m for m in vocab.HIGH_RISK_FISH if m in patients.columns]
     any_pos = patients[hr].eq("positive").any(axis=1) if hr else pd.Series(False, index=patients.index)
     any_result = patients[markers].notna().any(axis=1) if markers else pd.Series(False, index=patients.index)
-    tested = any_result | patients.get("fish_tested", pd.Series(pd.NA, index=patients.index)).fillna(False).astype(bool)
+    flag = patients["fish_tested"] if "fish_tested" in patients else pd.Series(pd.NA, index=patients.index)
+    tested = any_result | flag.astype("boolean").fillna(False).astype(bool)
     out = pd.Series(np.where(any_pos, "yes", np.where(tested, "no", None)), index=patients.index, dtype=object)
     return out
 

@@ -111,7 +111,7 @@ def table1(adsl: pd.DataFrame) -> pd.DataFrame:
     if fish:
         tested = df[fish].notna().any(axis=1)
         if "fish_tested" in df:
-            tested |= df["fish_tested"].fillna(False).astype(bool)
+            tested |= df["fish_tested"].astype("boolean").fillna(False).astype(bool)
         n_t = int(tested.sum())
         rows.append({"variable": "fish_tested", "label": "FISH performed", "level": None, "n": n_t,
                      "N": n_all, "pct": 100.0 * n_t / n_all if n_all else None, "value": _npct(n_t, n_all)})

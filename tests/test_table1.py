@@ -1,0 +1,49 @@
+"""Table 1 summaries: Shapiro-Wilk choice, quartiles (R type 7), FISH over number tested."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+from pipeline.analysis.table1 import format_continuous, myeloma_group, summarize_continuous, table1
+
+
+def test_normal_looking_variable_is_mean_sd():
+    x = pd.Series([50.0, 55, 60, 62, 65, 70, 58, 61])
+    s = summarize_continuous(x)
+    assert s["shapiro_p"] == pytest.approx(stats.shapiro(x).pvalue)
+    assert s["shapiro_p"] >= 0.05 and s["summary"] == "mean_sd"
+    assert format_continuous(s) == f"{x.mean():.2f} ± {x.std(ddof=1):.2f}"
+
+
+def test_skewed_variable_is_median_iqr_with_type7_quartiles():
+    x = pd.Series([1.0, 1, 1, 2, 2, 3, 4, 50, 90, 200, None])
+    s = summarize_continuous(x)
+    assert s["summary"] == "median_iqr" and s["missing"] == 1 and s["n"] == 10
+    # R: quantile(c(1,1,1,2,2,3,4,50,90,200), c(.25,.5,.75)) -> 1.25, 2.5, 38.5
+    assert (s["q1"], s["median"], s["q3"]) == (1.25, 2.5, 38.5)
+    assert format_continuous(s) == "2.50 (1.25, 38.50)"
+
+
+def test_myeloma_group_drops_the_light_chain_of_heavy_chain_types():
+    assert myeloma_group(pd.Series(["IgG-kappa", "kappa", None, "IgA"])).tolist() == ["IgG", "kappa", None, "IgA"]
+
+
+def test_fish_markers_are_over_the_number_tested():
+    adsl = pd.DataFrame({
+        "patient_id": list("ABCD"), "sex": ["M", "F", "M", "M"],
+        "fish_gain1q21": ["positive", "negative", None, None],
+        "fish_t4_14": ["negative", "positive", None, None],
+        "fish_tested": [True, True, False, pd.NA],
+        "high_risk_fish": ["no", "yes", None, None],
+    })
+    t = table1(adsl)
+    tested = t[t["variable"] == "fish_tested"].iloc[0]
+    assert (tested["n"], tested["N"]) == (2, 4)
+    gain = t[t["variable"] == "fish_gain1q21"].iloc[0]
+    assert (gain["n"], gain["N"], gain["value"]) == (1, 2, "1 (50.0%)")
+    hr = t[t["variable"] == "high_risk_fish"].iloc[0]
+    assert (hr["n"], hr["N"]) == (1, 2)
+    sex = t[t["variable"] == "sex"].set_index("level")
+    assert sex.loc["M", "value"] == "3 (75.0%)"
