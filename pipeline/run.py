@@ -139,6 +139,9 @@ def run_study(config: StudyConfig, out_root: Path) -> Path:
         c["deaths"] = int((res.adtte.query("PARAMCD == 'OS'")["CNSR"] == 0).sum())
     target = Path(out_root) / config.run_name
     with staged_run_folder(target) as tmp, stage("write") as c:
+        # the validated tables as of the cut-off, then the analysis datasets
+        for name, df in prep.tables.items():
+            write_csv(tmp / "derived" / f"{name}.csv", df)
         for name, df in (("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)):
             write_csv(tmp / "derived" / f"{name}.csv", df)
         tables = output_tables(res)
