@@ -152,5 +152,19 @@ def synth(n: int, seed: int, out_dir: str) -> None:
         click.echo(str(p))
 
 
+@main.command()
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output.")
+def dictionary(out_file: str | None) -> None:
+    """Print the data dictionary generated from the schemas (docs/data_dictionary.md)."""
+    from pipeline.dictionary import render_dictionary
+
+    text = render_dictionary()
+    if out_file:
+        Path(out_file).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
