@@ -166,5 +166,42 @@ def dictionary(out_file: str | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("run_a", metavar="RUN_A")
+@click.argument("run_b", metavar="RUN_B")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the comparison as JSON.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--force", is_flag=True, help="Compare runs of different studies.")
+@click.option("--limit", type=click.IntRange(0), default=200, show_default=True,
+              help="Longest list shown (patients, events, records); 0 = all. --json always has all.")
+@_user_errors
+def compare(run_a: str, run_b: str, json_path: str | None, lang: str, force: bool, limit: int) -> None:
+    """What changed from run folder RUN_A (earlier cut-off) to RUN_B: patients, events, numbers, records."""
+    from pipeline.compare import compare_runs, format_comparison, load_run
+    from pipeline.runfolder import write_json
+
+    d = compare_runs(load_run(run_a), load_run(run_b), force=force)
+    if json_path:
+        write_json(Path(json_path), d)
+    click.echo(format_comparison(d, lang, limit), nl=False)
+
+
+@main.command()
+@click.option("--out", "out_root", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Root folder the runs were written to.")
+@click.option("--study", default=None, help="Only the runs of this study.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the list as JSON.")
+@_user_errors
+def runs(out_root: str, study: str | None, json_path: str | None) -> None:
+    """List the runs: cut-off, input checksums and headline numbers (n, ORR, median PFS/OS)."""
+    from pipeline.compare import format_runs, list_runs
+    from pipeline.runfolder import write_json
+
+    rows = list_runs(Path(out_root), study)
+    if json_path:
+        write_json(Path(json_path), rows)
+    click.echo(format_runs(rows), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -124,6 +124,7 @@ def _short(v: str, n: int = 40) -> str:
 def run_study(config: StudyConfig, out_root: Path) -> Path:
     """Run the whole study and return the run folder."""
     from pipeline.analysis.results import analyse, output_tables, results_json
+    from pipeline.compare import changes_since_previous, format_comparison
     from pipeline.derive import build_response
 
     started = time.perf_counter()
@@ -154,6 +155,12 @@ def run_study(config: StudyConfig, out_root: Path) -> Path:
         write_json(tmp / "validation.json", validation_payload(issues))
         (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
         write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
+        # what changed since the latest earlier cut-off of this study in out_root (report: same dict)
+        changes = changes_since_previous(out_root, tmp, config.study, config.cutoff, name=target.name)
+        if changes is not None:
+            write_json(tmp / "changes_since_previous.json", changes)
+            (tmp / "changes_since_previous.md").write_text(
+                format_comparison(changes, config.report.language), encoding="utf-8")
         c["folder"] = str(target)
     return target
 

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -56,6 +57,9 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
                lineterminator="\n")
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) -> None:
     """All tables in one workbook, one sheet each, byte-identical for the same content.
 
@@ -80,7 +84,10 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) 
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            zout.writestr(fixed, zin.read(info.filename))
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets 'modified' to now when saving
+                data = _MODIFIED.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            zout.writestr(fixed, data)
 
 
 @contextmanager
