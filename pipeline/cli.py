@@ -108,14 +108,16 @@ def main() -> None:
 @input_options
 @click.option("--out", "out_root", type=click.Path(file_okay=False), default="reports", show_default=True,
               help="Root folder; the run goes to OUT/<study>_cutoff-<date>/.")
+@click.option("--replace", is_flag=True,
+              help="Overwrite this cut-off's earlier run even if it was made from other inputs or config.")
 @_user_errors
-def run(config_path, cutoff, patients, assessments, adverse_events, study, quiet, out_root) -> None:
+def run(config_path, cutoff, patients, assessments, adverse_events, study, quiet, out_root, replace) -> None:
     """Run the whole analysis and write the run folder."""
     _setup_logging(quiet)
     from pipeline.run import run_study
 
     cfg = _config(config_path, cutoff, patients, assessments, adverse_events, study)
-    folder = run_study(cfg, Path(out_root))
+    folder = run_study(cfg, Path(out_root), replace=replace)
     if not quiet:
         click.echo(str(folder))
 

@@ -6,6 +6,7 @@ Each stage logs its name, counts and time on the ``mmcohort`` logger (the CLI se
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import platform
 import time
@@ -20,7 +21,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
-from pipeline.errors import Issue
+from pipeline.errors import Issue, UserError
 from pipeline.load import RawTable, read_table
 from pipeline.runfolder import staged_run_folder, write_csv, write_json, write_xlsx
 from pipeline.validate import Validated, validate_inputs
@@ -121,7 +122,34 @@ def _short(v: str, n: int = 40) -> str:
     return v if len(v) <= n else v[: n - 1] + "…"
 
 
-def run_study(config: StudyConfig, out_root: Path) -> Path:
+def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTable], replace: bool) -> None:
+    """Refuse to overwrite a run of this cut-off made from other inputs or another config.
+
+    A rerun on the same inputs and config reproduces the folder byte for byte, so it may replace it; a
+    newer export run at an old cut-off would silently overwrite a submitted result, so it needs
+    ``--replace`` (or another ``--out``, then ``mmcohort compare``).
+    """
+    old = target / "manifest.json"
+    if replace or not old.exists():
+        return
+    try:
+        m = json.loads(old.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    before = {i["table"]: i["sha256"] for i in m.get("inputs", [])}
+    now = {name: rt.sha256 for name, rt in raw.items()}
+    changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+    config_changed = m.get("config") != json.loads(json.dumps(config.resolved(), default=str))
+    if changed or config_changed:
+        what = ", ".join(f"the {k} file" for k in changed) + (" and the config" if changed and config_changed
+                                                            else "the config" if config_changed else "")
+        raise UserError(
+            f"{target} already holds this cut-off's run, made from different inputs ({what} changed). "
+            "Rerun with --replace to overwrite it, or write to another --out and compare the two runs with "
+            "'mmcohort compare'.")
+
+
+def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> Path:
     """Run the whole study and return the run folder."""
     from pipeline.analysis.results import analyse, output_tables, results_json
     from pipeline.compare import changes_since_previous, format_comparison
@@ -129,6 +157,7 @@ def run_study(config: StudyConfig, out_root: Path) -> Path:
 
     started = time.perf_counter()
     prep = prepare(config)
+    guard_existing_run(Path(out_root) / config.run_name, config, prep.raw, replace)
     with stage("response") as c:
         response = build_response(prep.tables, config)
         c["source"] = response.source
