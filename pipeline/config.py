@@ -6,6 +6,7 @@ an impossible value is refused up front with the key named (``ConfigError``).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,16 @@ class Inputs(_Strict):
     sheet: str | None = None
     #: Force a CSV encoding instead of detecting it (utf-8, utf-8-sig, gb18030, gbk).
     encoding: str | None = None
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                codecs.lookup(v)
+            except LookupError:
+                raise ValueError(f"unknown encoding {v!r} (use utf-8, utf-8-sig, gb18030 or gbk)") from None
+        return v
 
 
 class Validation(_Strict):
@@ -116,7 +127,8 @@ class StudyConfig(_Strict):
         default_factory=dict
     )
     #: Canonical column -> {hospital value -> canonical value}; ``"*"`` applies to every column.
-    values: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: Keys may be numbers (SPSS codes, ``1: M``) or YAML booleans (``yes: positive`` reads as True).
+    values: dict[str, dict[bool | int | float | str, Any]] = Field(default_factory=dict)
     #: Columns the de-identification guard must not refuse (a reviewed false positive).
     deid_allow: list[str] = Field(default_factory=list)
     validation: Validation = Field(default_factory=Validation)
@@ -137,7 +149,7 @@ class StudyConfig(_Strict):
 
     @field_validator("values")
     @classmethod
-    def _value_columns(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    def _value_columns(cls, v: dict[str, dict]) -> dict[str, dict]:
         bad = [c for c in v if c != "*" and not any(spec_for(t, c) for t in TABLES)]
         if bad:
             raise ValueError(f"not canonical column names (or '*'): {bad}")

@@ -53,6 +53,8 @@ def decode_bytes(data: bytes, path: Path, forced: str | None = None) -> tuple[st
         candidates = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
+    elif b"\x00" in data:  # valid UTF-8 byte-wise, but UTF-16 without a BOM (or not text): would garble
+        candidates = []
     else:
         candidates = ["utf-8", "gb18030"]
     for enc in candidates:
@@ -85,28 +87,40 @@ def _finish(df: pd.DataFrame, first_data_line: int) -> pd.DataFrame:
     return df.drop(columns=drop).reset_index(drop=True)
 
 
+def _header(cells: list, path: Path) -> list[str]:
+    """Trimmed header names; a blank one is 'Unnamed: i' (dropped if its column is empty); repeats refused."""
+    names = []
+    for i, c in enumerate(cells):
+        h = "" if c is None or (isinstance(c, float) and pd.isna(c)) else str(c).strip().lstrip("\ufeff").strip()
+        names.append(h or f"Unnamed: {i}")
+    dup = sorted({h for h in names if names.count(h) > 1})
+    if dup:
+        raise DataError([Issue(path.name, 1, h, None, "the header repeats this column name") for h in dup])
+    return names
+
+
 def read_csv_text(text: str, path: Path) -> pd.DataFrame:
     delim = _sniff_delimiter(text)
     # Line numbers: a quoted cell with an embedded newline would shift them, so count physical lines.
+    # A record spanning several lines is reported at its first line, where the user finds it.
     reader = csv.reader(io.StringIO(text), delimiter=delim)
     rows, lines = [], []
     try:
         header = next(reader)
     except StopIteration:
         raise DataError([Issue(path.name, None, None, None, "file is empty")]) from None
+    start = reader.line_num + 1
     for row in reader:
         rows.append(row)
-        lines.append(reader.line_num)
+        lines.append(start)
+        start = reader.line_num + 1
     width = len(header)
     issues = [Issue(path.name, ln, None, None, f"row has {len(r)} cells but the header has {width}")
               for r, ln in zip(rows, lines, strict=True) if len(r) > width and any(x.strip() for x in r[width:])]
     if issues:
         raise DataError(issues)
     rows = [(r + [""] * width)[:width] for r in rows]
-    dup = sorted({h for h in header if header.count(h) > 1})
-    if dup:
-        raise DataError([Issue(path.name, 1, h, None, "the header repeats this column name") for h in dup])
-    df = pd.DataFrame(rows, columns=[h.strip().lstrip("\ufeff") for h in header], dtype=object)
+    df = pd.DataFrame(rows, columns=_header(header, path), dtype=object)
     df = df.apply(lambda c: c.mask(c.str.strip() == "", None))
     out = _finish(df, 2)
     if len(df):
@@ -126,9 +140,14 @@ def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str
         frame = read_csv_text(text, path)
     elif suffix in (".xlsx", ".xlsm"):
         try:
-            df = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+            # header=None: pandas would silently rename a repeated header ("age.1")
+            cells = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl", header=None)
         except Exception as e:  # openpyxl raises many kinds for a bad workbook
             raise DataError([Issue(path.name, None, None, None, f"cannot read the Excel file: {e}")]) from None
+        if cells.empty:
+            raise DataError([Issue(path.name, None, None, None, "the sheet is empty")])
+        df = cells.iloc[1:].reset_index(drop=True)
+        df.columns = _header(list(cells.iloc[0]), path)
         frame = _finish(df, 2)
     elif suffix == ".sav":
         import pyreadstat

@@ -62,12 +62,12 @@ def map_values(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
 
     ``values["*"]`` applies to every column; a column's own mapping wins over it.
     """
-    star = {str(k).strip().lower(): v for k, v in values.get("*", {}).items()}
+    star = _lookup(values.get("*", {}))
     out = frame.copy()
     for col in out.columns:
         if col == LINE:
             continue
-        own = {str(k).strip().lower(): v for k, v in values.get(col, {}).items()}
+        own = _lookup(values.get(col, {}))
         table = {**star, **own}
         if not table:
             continue
@@ -78,4 +78,22 @@ def map_values(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
             col_out = out[col].astype(object).copy()
             col_out[hit] = key[hit].map(table)
             out[col] = col_out
+    return out
+
+
+# YAML 1.1 reads the keys yes/no/on/off/true/false as booleans: ``yes: positive`` must still match "yes".
+_BOOL_WORDS = {True: ("true", "yes", "y", "on"), False: ("false", "no", "n", "off")}
+
+
+def _lookup(mapping: dict) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in mapping.items():
+        if isinstance(k, bool):
+            keys = _BOOL_WORDS[k]
+        elif isinstance(k, float) and k.is_integer():
+            keys = (str(int(k)),)  # cells print 2.0 as "2" (parse.as_text)
+        else:
+            keys = (str(k).strip().lower(),)
+        for key in keys:
+            out[key] = v
     return out

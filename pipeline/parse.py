@@ -31,6 +31,7 @@ def as_text(s: pd.Series) -> pd.Series:
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         if isinstance(v, pd.Timestamp | dt.datetime):
+            v = pd.Timestamp(v)  # a plain datetime (openpyxl cells) has no normalize()
             return v.strftime("%Y-%m-%d") if v == v.normalize() else str(v)
         if isinstance(v, dt.date):
             return v.isoformat()
@@ -63,7 +64,10 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         num = s.astype("float64")
     else:
-        txt = as_text(s).str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+        txt = as_text(s)
+        # Thousands separators (1,234.5) only: a decimal comma (12,5) is refused, never read as 125.
+        grouped = txt.str.fullmatch(r"[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?", na=False)
+        txt = txt.where(~grouped, txt.str.replace(r"[,，]", "", regex=True))
         num = pd.to_numeric(txt.where(~miss), errors="coerce").astype("float64")
     bad = ~miss & num.isna()
     num = num.where(~miss)
@@ -73,7 +77,8 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     num, bad = parse_number(s)
-    nonint = num.notna() & (num != np.round(num))
+    # beyond 2**53 a float is no longer an exact whole number (and would overflow Int64)
+    nonint = num.notna() & ((num != np.round(num)) | (num.abs() >= 2.0**53))
     bad = bad | nonint
     return num.where(~bad).round().astype("Int64"), bad
 
@@ -110,14 +115,14 @@ def parse_myeloma_type(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     low = as_text(s).str.lower().str.replace(r"[\s_]+", "", regex=True)
     out = low.map(single)
     parts = low.str.extract(r"^(ig[gadme])[-/]?(kappa|lambda|κ|λ)$")
-    two = parts[0].map(heavy) + "-" + parts[1].replace({"κ": "kappa", "λ": "lambda"})
-    out = out.fillna(two)
+    two = parts[0].map(heavy) + "-" + parts[1].str.replace("κ", "kappa").str.replace("λ", "lambda")
+    out = out.where(out.notna(), two)
     bad = ~miss & out.isna()
     return out.where(~miss, None).astype(object), bad
 
 
 def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ISO 8601, 2022/12/9, 2022.12.09, 2022年12月9日, Excel serial numbers and real datetimes.
+    """ISO 8601 (also 20221209), 2022/12/9, 2022.12.09, 2022年12月9日, Excel serial numbers and datetimes.
 
     Day-first or month-first forms (09/12/2022) are ambiguous and refused rather than guessed.
     """
@@ -133,7 +138,8 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if ok_serial.any():
         out[ok_serial] = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[ok_serial]), unit="D")
     norm = (
-        txt.str.replace(r"[年月/.]", "-", regex=True)
+        txt.str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)  # ISO 8601 basic: 20221209
+        .str.replace(r"[年月/.]", "-", regex=True)
         .str.replace("日", "", regex=False)
         .str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", regex=True)
     )

@@ -43,7 +43,7 @@ PATIENTS: tuple[FieldSpec, ...] = (
     FieldSpec("age", "int", True, "years at index_date", min=18, max=110, warn_min=25, warn_max=95,
               unit="years"),
     FieldSpec("index_date", "date", True, "first dose of the studied regimen: time zero for PFS and OS"),
-    FieldSpec("regimen", "text", True, "regimen, e.g. BRD, BPD, BDd, Bd, BKd, BEVD"),
+    FieldSpec("regimen", "text", True, "regimen, e.g. BRD, BPD, DBd, Bd, BKd, BEVD"),
     FieldSpec("prior_lines", "int", True, "lines of therapy before this regimen", min=1, max=30,
               warn_max=12),
     FieldSpec("cycles", "int", True, "cycles of the regimen started by the data extraction", min=1,

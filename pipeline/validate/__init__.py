@@ -67,6 +67,8 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
                                     config.validation.baseline_window_days)
     if "adverse_events" in typed:
         issues += check_adverse_events(typed["adverse_events"], p, raw["adverse_events"].path.name)
+    if any(c == "patient_id" for _, c in withheld):  # the same IDs key the other tables
+        withheld |= {(rt.path.name, "patient_id") for rt in raw.values()}
     issues = _dedupe(_drop_echoes(_withhold(issues, withheld)))
     result = Validated(typed, issues, headers)
     if result.errors:

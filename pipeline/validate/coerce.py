@@ -40,6 +40,9 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
     for f in TABLE_SPECS[table]:
         if f.name not in df.columns:
             df[f.name] = _empty(f.kind, len(df), df.index)
+    # Contract order whatever the export's order (extra fish_* markers last), so outputs do not vary with it.
+    contract = [f.name for f in TABLE_SPECS[table]]
+    df = df[contract + [c for c in df.columns if c not in contract]]
     df[LINE] = frame[LINE].astype(int)
     return df, issues
 
