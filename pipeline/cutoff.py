@@ -18,8 +18,9 @@ import pandas as pd
 class CutoffReport:
     cutoff: str
     patients_excluded: list[str] = field(default_factory=list)  # index_date after the cut-off
-    assessments_dropped: int = 0
-    adverse_events_dropped: int = 0
+    assessments_dropped: int = 0  # dated after the cut-off
+    adverse_events_dropped: int = 0  # dated after the cut-off
+    rows_of_excluded_patients: int = 0  # assessments and AEs of patients indexed after the cut-off
     deaths_censored: list[str] = field(default_factory=list)
     progressions_censored: list[str] = field(default_factory=list)
     new_therapies_cleared: list[str] = field(default_factory=list)
@@ -70,13 +71,19 @@ def apply_cutoff(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> tuple[dict
     keep = set(p["patient_id"])
     if "assessments" in tables:
         a = tables["assessments"]
-        drop = (a["assessment_date"] > c) | ~a["patient_id"].isin(keep)
-        rep.assessments_dropped = int(drop.sum())
+        gone = ~a["patient_id"].isin(keep)
+        late = (a["assessment_date"] > c) & ~gone
+        rep.assessments_dropped = int(late.sum())
+        rep.rows_of_excluded_patients += int(gone.sum())
+        drop = late | gone
         out["assessments"] = a.loc[~drop].copy()
     if "adverse_events" in tables:
         e = tables["adverse_events"]
-        drop = (e["onset_date"] > c) | ~e["patient_id"].isin(keep)
-        rep.adverse_events_dropped = int(drop.sum())
+        gone = ~e["patient_id"].isin(keep)
+        late = (e["onset_date"] > c) & ~gone
+        rep.adverse_events_dropped = int(late.sum())
+        rep.rows_of_excluded_patients += int(gone.sum())
+        drop = late | gone
         out["adverse_events"] = e.loc[~drop].copy()
 
     if latest is not None and latest > c:

@@ -96,6 +96,7 @@ def staged_run_folder(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it owner-only; a run folder is shared like any other output
     try:
         yield tmp
     except BaseException:
