@@ -82,10 +82,11 @@ def test_later_assessments_and_adverse_events_are_dropped_and_counted(tables):
     a = out["assessments"]
     assert list(zip(a["patient_id"], a["assessment_date"].dt.strftime("%Y-%m-%d"), strict=True)) == [
         ("P01", "2022-01-05"), ("P01", "2022-02-07"), ("P02", "2022-02-10"), ("P02", "2022-06-01")]
-    assert rep.assessments_dropped == 2  # P01 after the cut-off, P04 not in the cohort
+    assert rep.assessments_dropped == 1  # P01's after the cut-off
+    assert rep.adverse_events_dropped == 1
+    assert rep.rows_of_excluded_patients == 2  # P04 (indexed after the cut-off): one assessment, one AE
     e = out["adverse_events"]
     assert e["patient_id"].tolist() == ["P01", "P03"]  # an undated AE is kept
-    assert rep.adverse_events_dropped == 2
     assert a["_line"].tolist() == [2, 3, 5, 6]  # line numbers survive
 
 
