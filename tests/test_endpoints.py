@@ -92,6 +92,16 @@ def test_recorded_progression_date_earlier_than_derived_wins_and_is_flagged():
     assert adsl.loc[0, "pfs_progression_date"] == pd.Timestamp("2020-03-01")
 
 
+def test_disagreement_uses_the_engines_own_pd_date_when_it_has_one():
+    # the IMWG engine returns the final date (recorded wins) and its own PD date separately
+    pts = frames.patients([{"patient_id": "A", "index_date": "2020-01-01", "progression_date": "2020-02-01"}])
+    resp = _response(["A"], prog=["2020-02-01"])
+    resp.patients["derived_progression_date"] = pd.to_datetime(["2020-03-01"])
+    adsl = derive_adsl(pts, resp, frames.config())
+    assert adsl.loc[0, "pfs_progression_date"] == pd.Timestamp("2020-02-01")
+    assert bool(adsl.loc[0, "progression_disagreement"])
+
+
 def test_censoring_before_time_zero_is_time_zero():
     # only a baseline assessment (before index): censored at day 0, not at a negative time
     pts = frames.patients([{"patient_id": "A", "index_date": "2020-01-10"}])

@@ -1,0 +1,35 @@
+"""IMWG 2016 response engine (../shared/spec/IMWG_RULES.md).
+
+- :func:`derive_response`: category at every assessment from raw values (serum/urine M-protein, FLC,
+  immunofixation, marrow, plasmacytoma imaging), confirmation, best overall response, progression date.
+- :func:`summarize_recorded`: the same confirmation, best response and progression logic applied to
+  clinician-recorded responses.
+- :data:`CATEGORY_RULES` / :func:`rule_list`: the rules as data, in precedence order, with plain-English
+  descriptions for the report's methods.
+
+Modules: ``prepare`` (input coercion), ``baseline`` (baseline, measurable disease, involved chain, dFLC),
+``categorize`` (category per assessment with its reason), ``confirm`` (confirmation, BOR, progression),
+``rules`` (the rules as data), ``groups`` and ``text`` (vectorised helpers).
+"""
+
+from pipeline.imwg.derive import (
+    ASSESSMENT_COLUMNS,
+    PATIENT_COLUMNS,
+    ImwgResult,
+    derive_response,
+    summarize_recorded,
+)
+from pipeline.imwg.rules import CATEGORY_RULES, Rule, recorded_rule_list, rule_list, rules_table
+
+__all__ = [
+    "ASSESSMENT_COLUMNS",
+    "CATEGORY_RULES",
+    "PATIENT_COLUMNS",
+    "ImwgResult",
+    "Rule",
+    "derive_response",
+    "recorded_rule_list",
+    "rule_list",
+    "rules_table",
+    "summarize_recorded",
+]

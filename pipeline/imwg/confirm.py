@@ -1,0 +1,185 @@
+"""Confirmation, best overall response, progression date and relapse from CR
+(IMWG_RULES.md, 'Confirmation and best overall response' and 'Not PD for PFS').
+
+The same code serves categories derived from raw values and clinician-recorded responses: it sees
+only each assessment's category rank, whether that category rests on laboratory values (and so needs
+confirmation), and whether the assessment lies in the response window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.imwg import groups, text
+from pipeline.imwg.categorize import MR, NE, PD, SD, category_names
+
+NAT = np.datetime64("NaT", "ns")
+UNCONFIRMED_PD_OPTIONS = ("count", "ignore")
+
+
+def response_window(post: np.ndarray, dates: np.ndarray, new_therapy: np.ndarray, death: np.ndarray) -> np.ndarray:
+    """Rows that can count: after baseline and index_date, on or before new therapy and death."""
+    return (post & (np.isnat(new_therapy) | (dates <= new_therapy)) & (np.isnat(death) | (dates <= death)))
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Per row (sorted order): ``confirmed`` rank (-1 = none), ``confirmed_with`` (the date of the
+    assessment that confirmed it), ``needs_confirmation`` (as applied), ``counted`` (enters the best
+    response), ``note``. Per patient: best response and progression."""
+
+    confirmed: np.ndarray
+    confirmed_with: np.ndarray
+    needs_confirmation: np.ndarray
+    counted: np.ndarray
+    note: np.ndarray
+    bor: np.ndarray
+    bor_row: np.ndarray
+    derived_progression_row: np.ndarray
+    derived_progression_date: np.ndarray
+    progression_date: np.ndarray
+    progression_source: np.ndarray
+    pd_confirmed: np.ndarray
+    n_unconfirmed_pd: np.ndarray
+    last_evaluable_date: np.ndarray
+
+
+def confirm(codes: np.ndarray, dates: np.ndarray, rank: np.ndarray, lab_based: np.ndarray,
+            in_window: np.ndarray, n_patients: int, *, confirm_response: bool, unconfirmed_pd: str,
+            recorded_progression: np.ndarray, fallback_evaluable_date: np.ndarray | None = None) -> Confirmation:
+    """Confirm categories pairwise, then derive best response, progression and censoring dates.
+
+    ``rank``: category rank per row (-1 = none); ``lab_based``: the category rests on serum, urine or
+    FLC (including immunofixation) and needs a second consecutive evaluable assessment. Rows must be
+    sorted by patient then date. ``recorded_progression``: recorded progression_date per patient.
+    ``fallback_evaluable_date``: per patient, the censoring date when no assessment after it is
+    evaluable (the baseline date).
+    """
+    if unconfirmed_pd not in UNCONFIRMED_PD_OPTIONS:
+        raise ValueError(f"unconfirmed_pd must be 'count' or 'ignore', but was {unconfirmed_pd!r}")
+    scored = in_window & (rank >= 0)
+    evaluable = scored & (rank != NE)
+    nxt = groups.next_where(evaluable, codes)
+    has_next = nxt >= 0
+    next_rank = groups.take(rank, nxt, -1)
+    next_date = groups.take(dates, nxt, NAT)
+    next_is_response = has_next & (next_rank >= 0) & (next_rank <= MR)
+    next_is_pd = next_rank == PD
+
+    lab = np.asarray(lab_based, dtype=bool) & evaluable & (rank != SD)
+    needs = lab & bool(confirm_response)
+    needs_response = needs & (rank <= MR)
+    needs_pd = needs & (rank == PD)
+    last_pd = PD if unconfirmed_pd == "count" else SD
+
+    conf = np.where(scored, rank, -1)
+    conf = np.where(needs_response, np.where(next_is_response, np.maximum(rank, next_rank), SD), conf)
+    conf = np.where(needs_pd, np.where(next_is_pd, PD, np.where(has_next, SD, last_pd)), conf)
+    paired = (needs_response & next_is_response) | (needs_pd & next_is_pd)
+    confirmed_with = np.where(paired, next_date, NAT)
+
+    # Progression: the first confirmed PD; a recorded progression_date earlier than it wins.
+    d_row = groups.first_where(evaluable & (conf == PD), codes, n_patients)
+    d_date = groups.take(dates, d_row, NAT)
+    rec = np.asarray(recorded_progression, dtype="datetime64[ns]")
+    use_rec = ~np.isnat(rec) & (np.isnat(d_date) | (rec < d_date))
+    prog = np.where(use_rec, rec, d_date)
+    source = np.where(use_rec, "recorded", np.where(np.isnat(d_date), None, "derived")).astype(object)
+
+    prog_r = prog[codes]
+    counted = in_window & (np.isnat(prog_r) | (dates <= prog_r))
+
+    bor = np.full(n_patients, NE, dtype=np.int64)
+    np.minimum.at(bor, codes[counted & scored], conf[counted & scored])
+    bor_row = groups.first_where(counted & scored & (conf == bor[codes]), codes, n_patients)
+
+    pd_confirmed = np.full(n_patients, None, dtype=object)
+    has_d = d_row >= 0
+    pd_confirmed[has_d] = ~lab[d_row[has_d]] | next_is_pd[d_row[has_d]]
+    d_r = d_date[codes]
+    unconfirmed = evaluable & lab & (rank == PD) & ~next_is_pd & (np.isnat(d_r) | (dates <= d_r))
+    last_eval = groups.take(dates, groups.last_where(
+        counted & evaluable & (conf != PD) & (np.isnat(prog_r) | (dates < prog_r)), codes, n_patients), NAT)
+    if fallback_evaluable_date is not None:
+        last_eval = np.where(np.isnat(last_eval), fallback_evaluable_date, last_eval)
+
+    note = _notes(rank, lab, needs_response, needs_pd, has_next, next_rank, next_date, next_is_response,
+                  next_is_pd, scored, counted, confirm_response, unconfirmed_pd)
+    return Confirmation(
+        confirmed=conf, confirmed_with=confirmed_with, needs_confirmation=needs, counted=counted, note=note,
+        bor=bor, bor_row=bor_row, derived_progression_row=d_row, derived_progression_date=d_date,
+        progression_date=prog, progression_source=source, pd_confirmed=pd_confirmed,
+        n_unconfirmed_pd=groups.count_where(unconfirmed, codes, n_patients), last_evaluable_date=last_eval,
+    )
+
+
+def _notes(rank, lab, needs_response, needs_pd, has_next, next_rank, next_date, next_is_response,
+           next_is_pd, scored, counted, confirm_response, unconfirmed_pd) -> np.ndarray:
+    def nxt(i):
+        return text.cat("the next evaluable assessment (", text.fmt_date(next_date[i]), ") is ",
+                        category_names(next_rank[i]).astype(str))
+
+    def by(i):
+        return text.cat("confirmed by the assessment of ", text.fmt_date(next_date[i]), " (",
+                        category_names(next_rank[i]).astype(str), ")")
+
+    return text.join(len(rank), [
+        ((needs_response & next_is_response) | (needs_pd & next_is_pd), by),
+        (needs_response & has_next & ~next_is_response, lambda i: text.cat("not confirmed: ", nxt(i), "; counts as SD")),
+        (needs_response & ~has_next, "not confirmed: no later evaluable assessment; counts as SD"),
+        (needs_pd & has_next & ~next_is_pd, lambda i: text.cat("PD not confirmed: ", nxt(i), "; counts as SD")),
+        (needs_pd & ~has_next,
+         "unconfirmed PD at the last evaluable assessment: counts as PD (unconfirmed_pd = count)"
+         if unconfirmed_pd == "count" else
+         "unconfirmed PD at the last evaluable assessment: ignored, counts as SD (unconfirmed_pd = ignore)"),
+        (lab & ~bool(confirm_response), "single assessment counts (confirm_response = false)"),
+        (scored & ~lab & (rank != SD) & (rank != NE), "no confirmation needed (marrow or imaging)"),
+        (scored & (rank == NE), "not evaluable: skipped when pairing"),
+        (scored & ~counted, "not counted: after progression"),
+        ((rank >= 0) & ~scored, "not counted: after new therapy or death"),
+    ])
+
+
+def relapse_from_cr(codes: np.ndarray, dates: np.ndarray, counted: np.ndarray, confirmed: np.ndarray,
+                    signal: np.ndarray, n_patients: int) -> np.ndarray:
+    """Per patient: the first counted, non-PD assessment after a confirmed CR/sCR whose immunofixation
+    is positive or marrow >= 5% (``signal``); NaT when none. Reported, not a progression event."""
+    cr = counted & (confirmed >= 0) & (confirmed <= 1)
+    after_cr = groups.any_before(cr, codes)
+    row = groups.first_where(after_cr & counted & (confirmed != PD) & signal, codes, n_patients)
+    return groups.take(dates, row, NAT)
+
+
+def describe_patients(c: Confirmation, dates: np.ndarray, reason: np.ndarray,
+                      recorded_progression: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """bor_reason and progression_reason per patient, from the row reasons and confirmation notes."""
+    def at(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return groups.take(np.asarray(values, dtype=object), rows, None).astype(object)
+
+    def with_note(rows: np.ndarray) -> np.ndarray:
+        r, nt = at(rows, reason).astype(str), at(rows, c.note).astype(str)
+        return text.cat("assessment of ", text.fmt_date(groups.take(dates, rows, NAT)), " (", r,
+                        np.where(nt == "", "", text.cat("; ", nt)), ")")
+
+    bor_reason = np.where(
+        c.bor == NE,
+        np.where(c.bor_row >= 0, text.cat("NE: no evaluable assessment after baseline (first: ",
+                                          with_note(c.bor_row), ")"),
+                 "NE: no assessment after baseline"),
+        text.cat(category_names(c.bor).astype(str), " at the ", with_note(c.bor_row))).astype(object)
+
+    rec = np.asarray(recorded_progression, dtype="datetime64[ns]")
+    d = c.derived_progression_date
+    derived_text = text.cat("PD at the ", with_note(c.derived_progression_row))
+    prog_reason = np.select(
+        [c.progression_source == "recorded", c.progression_source == "derived"],
+        [text.cat("recorded progression_date ", text.fmt_date(rec),
+                  np.where(np.isnat(d), " (no PD derived from the assessments)",
+                           text.cat(" is earlier than the derived PD of ", text.fmt_date(d),
+                                    ": the recorded date wins (disagreement)"))),
+         text.cat(derived_text, np.where(~np.isnat(rec) & (rec > d), text.cat(
+             "; recorded progression_date ", text.fmt_date(rec), " is later (disagreement)"), ""))],
+        None).astype(object)
+    return bor_reason, prog_reason
