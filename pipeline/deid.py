@@ -60,21 +60,29 @@ def header_rule(header: str) -> str | None:
 
 
 def value_rule(values: pd.Series) -> tuple[str, int, int] | None:
-    """(what the values look like, matching count, non-missing count) or None."""
-    txt = as_text(values).dropna()
-    txt = txt[txt != ""]
-    n = len(txt)
+    """(what the values look like, matching count, non-missing count) or None.
+
+    Patterns are tested once per distinct value and weighted by its count (fast on registry files).
+    """
+    counts = values.value_counts(dropna=True)
+    if counts.empty:
+        return None
+    txt = as_text(pd.Series(counts.index, dtype=object))
+    w = pd.Series(counts.to_numpy(), index=txt.index)
+    keep = txt.notna() & (txt != "")
+    txt, w = txt[keep], w[keep]
+    n = int(w.sum())
     if n == 0:
         return None
     for what, pat, share in _VALUE_RULES:
-        k = int(txt.str.contains(pat, regex=True).sum())
+        k = int(w[txt.str.contains(pat, regex=True)].sum())
         if k >= max(1, share * n):
             return what, k, n
     # Person names: mostly 2-4 Han characters (or "First Last"), nearly all distinct, enough of them
     # to tell from a short category list (男/女, 初诊时/复发时).
     if n >= 5 and txt.nunique() >= 0.8 * n:
         for what, pat in (("person names", _CN_NAME), ("person names", _LATIN_NAME)):
-            k = int(txt.str.match(pat).sum())
+            k = int(w[txt.str.match(pat)].sum())
             if k >= 0.8 * n:
                 return what, k, n
     return None

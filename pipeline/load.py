@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.errors import DataError, Issue
@@ -74,13 +75,16 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _finish(df: pd.DataFrame, first_data_line: int) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, first_data_line: int, blanks_done: bool = False) -> pd.DataFrame:
     df = df.copy()
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     df[LINE] = range(first_data_line, first_data_line + len(df))
     # drop rows that are entirely blank (they keep no line number of interest)
     cells = df.drop(columns=[LINE])
-    blank = cells.isna() | cells.astype(str).apply(lambda c: c.str.strip().eq(""))
+    blank = cells.isna()
+    if not blanks_done:  # whitespace-only text counts as blank
+        for col in cells.columns:
+            blank[col] |= cells[col].map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
     df = df[~blank.all(axis=1)]
     # drop unnamed, entirely empty columns (trailing commas, Excel formatting)
     drop = [c for c in df.columns if c.startswith("Unnamed:") and df[c].isna().all()]
@@ -99,8 +103,39 @@ def _header(cells: list, path: Path) -> list[str]:
     return names
 
 
+def _blank_to_none(c: pd.Series) -> pd.Series:
+    """Empty or whitespace-only cells -> None (other cells untouched); done once per distinct value."""
+    codes, uniques = pd.factorize(c, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype=object)
+    u = u.where(u.str.strip() != "", None)
+    vals = np.append(u.to_numpy(dtype=object), [None])
+    return pd.Series(vals[np.where(codes < 0, len(uniques), codes)], index=c.index, dtype=object)
+
+
+def _read_csv_fast(text: str, delim: str, path: Path) -> pd.DataFrame | None:
+    """pandas' C parser for the common case: no quotes (so one record per physical line). None otherwise."""
+    if '"' in text:
+        return None
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None  # ragged rows or an empty file: the careful path reports them
+    if cells.empty:
+        return None
+    if text.endswith("\n") and len(cells) > 1 and cells.iloc[-1].isna().all():
+        cells = cells.iloc[:-1]
+    df = cells.iloc[1:].reset_index(drop=True)
+    df.columns = _header(list(cells.iloc[0]), path)
+    df = df.apply(_blank_to_none) if len(df) else df
+    return _finish(df, 2, blanks_done=True)
+
+
 def read_csv_text(text: str, path: Path) -> pd.DataFrame:
     delim = _sniff_delimiter(text)
+    fast = _read_csv_fast(text, delim, path)
+    if fast is not None:
+        return fast
     # Line numbers: a quoted cell with an embedded newline would shift them, so count physical lines.
     # A record spanning several lines is reported at its first line, where the user finds it.
     reader = csv.reader(io.StringIO(text), delimiter=delim)

@@ -132,6 +132,9 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if is_dt.any():
         out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
     txt = as_text(s).where(~is_dt & ~miss)
+    iso = pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce")  # the common case, in C
+    out = out.where(iso.isna(), iso)
+    txt = txt.where(iso.isna())
     # Excel serial dates (numbers, or digit strings of 5 digits possibly with a fraction)
     serial = pd.to_numeric(txt.where(txt.str.fullmatch(r"\d{5}(\.\d+)?", na=False)), errors="coerce")
     ok_serial = serial.between(_SERIAL_MIN, _SERIAL_MAX)
@@ -153,6 +156,24 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of raw cells as ``kind``; returns (parsed, bad).
+
+    Text columns are parsed once per distinct value and spread back (a registry export repeats its dates,
+    categories and lab values many times), which keeps 100k-patient files fast.
+    """
+    if s.dtype == object and len(s) > 64:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        if len(uniques) < 0.5 * len(s):
+            u = pd.Series([*uniques, None], dtype=object)
+            parsed_u, bad_u = _parse_values(u, kind, allowed)
+            take = np.where(codes < 0, len(uniques), codes)
+            parsed = parsed_u.iloc[take].set_axis(s.index)
+            bad = pd.Series(bad_u.to_numpy()[take], index=s.index, dtype=bool)
+            return parsed, bad
+    return _parse_values(s, kind, allowed)
+
+
+def _parse_values(s: pd.Series, kind: str, allowed: tuple[str, ...] | None) -> tuple[pd.Series, pd.Series]:
     if kind in ("id", "text"):
         return parse_text(s)
     if kind == "date":

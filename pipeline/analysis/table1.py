@@ -7,6 +7,8 @@ value. FISH markers: n (%) over the number tested.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -61,7 +63,9 @@ def summarize_continuous(x: pd.Series) -> dict:
                q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)))
     out["sd"] = float(np.std(v, ddof=1)) if len(v) > 1 else None
     if len(v) >= 3 and np.ptp(v) > 0:
-        out["shapiro_p"] = float(stats.shapiro(v).pvalue)
+        with warnings.catch_warnings():  # scipy warns that p is approximate above n = 5000
+            warnings.simplefilter("ignore", UserWarning)
+            out["shapiro_p"] = float(stats.shapiro(v).pvalue)
     normal = out["shapiro_p"] is not None and out["shapiro_p"] >= 0.05
     out["summary"] = "mean_sd" if normal else "median_iqr"
     return out
