@@ -92,7 +92,7 @@ def derive_adsl(patients: pd.DataFrame, response: ResponseData, config: StudyCon
     der = adsl["progression_date_derived"]
     adsl["pfs_progression_date"] = der.where(der.notna() & ~(rec < der), rec)
     # the IMWG engine already applies that rule; its own PD date is kept apart for the comparison
-    own = adsl["derived_progression_date"] if "derived_progression_date" in adsl else der
+    own = adsl.get("derived_progression_date", der)
     adsl["progression_disagreement"] = rec.notna() & own.notna() & (rec != own)
     adsl["ORRFL"] = np.where(adsl["bor"].isin(vocab.ORR_CATEGORIES), "Y", "N")
     return adsl.sort_values("patient_id", kind="stable").reset_index(drop=True)
