@@ -190,6 +190,11 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
             write_json(tmp / "changes_since_previous.json", changes)
             (tmp / "changes_since_previous.md").write_text(
                 format_comparison(changes, config.report.language), encoding="utf-8")
+        # figures/ (PNG + SVG), report.html, report.md, tables/tables.docx
+        from pipeline.report.render import render_outputs
+
+        render_outputs(tmp, res, config, cutoff_report=prep.cutoff.as_dict(), issues=issues, changes=changes,
+                       manifest=json.loads((tmp / "manifest.json").read_text(encoding="utf-8")))
         c["folder"] = str(target)
     return target
 

@@ -110,7 +110,9 @@ def _derived_response(patients: pd.DataFrame, seed: int = 3) -> ResponseData:
                       "best_pct_change": min(pcts) if pcts else np.nan})
     a = pd.DataFrame(arows)
     a["cycle"] = a["cycle"].astype("Int64")
-    rules = ["PD: serum M up >= 25% and >= 0.5 g/dL from nadir", "PR: serum M down >= 50%"]
+    from pipeline.imwg import rule_list
+
+    rules = list(rule_list())
     return ResponseData("derived", pd.DataFrame(prows), a, rules)
 
 
@@ -127,3 +129,27 @@ def make_result(tmp: Path, n: int = 14, language: str = "en", level: str = "deri
     pts = prep.tables["patients"]
     response = _derived_response(pts) if level == "derived" else response_from_patients(pts)
     return analyse(prep.tables, response, config), config, prep
+
+
+_RENDERED: dict = {}
+
+
+def rendered_run(level: str = "derived", language: str = "en", dpi: int = 60):
+    """(folder, written paths, result, config, prep) of one render_outputs call, made once per process.
+
+    A low dpi keeps the tests fast; the 300-dpi default is tested on one figure separately.
+    """
+    import tempfile
+
+    from pipeline.report.render import render_outputs
+    from pipeline.run import manifest
+
+    key = (level, language, dpi)
+    if key not in _RENDERED:
+        tmp = Path(tempfile.mkdtemp(prefix="mmcohort-render-"))
+        res, config, prep = make_result(tmp / "data", n=14, language=language, level=level)
+        out = tmp / "run"
+        written = render_outputs(out, res, config, cutoff_report=prep.cutoff.as_dict(),
+                                 issues=prep.validated.issues, manifest=manifest(config, prep, 0.5), dpi=dpi)
+        _RENDERED[key] = (out, written, res, config, prep)
+    return _RENDERED[key]

@@ -1,0 +1,111 @@
+"""Number formatting shared by the report, the Word tables and the figures.
+
+Rules (manuscript style): medians and survival times 1 decimal, "NR" when not reached (never nan, inf
+or None); p-values 3 decimals, "< 0.001" below that; percentages 1 decimal; hazard ratios 2 decimals;
+ranges with an en dash. A value that does not exist prints as an em dash.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+DASH = "—"
+
+
+def missing(x: object) -> bool:
+    """None, NaN, NA, NaT or +-inf."""
+    if x is None:
+        return True
+    try:
+        if pd.isna(x):
+            return True
+    except (TypeError, ValueError):
+        return False
+    try:
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_num(x: object, digits: int = 1, none: str = DASH) -> str:
+    return none if missing(x) else f"{float(x):.{digits}f}"
+
+
+def fmt_int(x: object, none: str = DASH) -> str:
+    return none if missing(x) else str(int(x))
+
+
+def fmt_median(x: object, nr: str = "NR") -> str:
+    """A survival median in months: 1 decimal, ``NR`` when not reached."""
+    return fmt_num(x, 1, none=nr)
+
+
+def fmt_ci(lo: object, hi: object, digits: int = 1, none: str = "NR") -> str:
+    return f"{fmt_num(lo, digits, none)}–{fmt_num(hi, digits, none)}"
+
+
+def fmt_median_ci(est: object, lo: object, hi: object, nr: str = "NR") -> str:
+    """'11.0 (7.2–NR)'; an unreached median is 'NR' whatever its limits."""
+    return f"{fmt_median(est, nr)} ({fmt_ci(lo, hi, 1, nr)})"
+
+
+def fmt_p(p: object) -> str:
+    if missing(p):
+        return DASH
+    p = float(p)
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def fmt_p_eq(p: object) -> str:
+    """'p = 0.012' / 'p < 0.001' form (without the 'p')."""
+    s = fmt_p(p)
+    return s if s.startswith("<") else f"= {s}"
+
+
+def fmt_pct(x: object, digits: int = 1, none: str = DASH) -> str:
+    return none if missing(x) else f"{float(x):.{digits}f}%"
+
+
+def fmt_n_pct(n: object, pct: object) -> str:
+    """'11 (37.9%)'; just the count when the percentage does not exist (N = 0)."""
+    if missing(n):
+        return DASH
+    return f"{int(n)}" if missing(pct) else f"{int(n)} ({float(pct):.1f}%)"
+
+
+def fmt_hr(hr: object, lo: object, hi: object) -> str:
+    if missing(hr):
+        return DASH
+    return f"{float(hr):.2f} ({fmt_num(lo, 2, DASH)}–{fmt_num(hi, 2, DASH)})"
+
+
+def fmt_rate(n: object, big_n: object, pct: object, lo: object, hi: object) -> str:
+    """A response rate: '11/29, 37.9% (20.7–57.7)'; '0/0' for an empty population."""
+    if missing(big_n) or int(big_n) == 0:
+        return "0/0"
+    return f"{int(n)}/{int(big_n)}, {fmt_pct(pct)} ({fmt_num(lo)}–{fmt_num(hi)})"
+
+
+def fmt_surv(s: object, lo: object, hi: object) -> str:
+    """Survival at a fixed time as a percentage with its CI: '66.4% (45.1–81.0)'."""
+    if missing(s):
+        return DASH
+    v = 100.0 * float(s)
+    if missing(lo) and missing(hi):
+        return f"{v:.1f}%"
+    lo_s = DASH if missing(lo) else f"{100.0 * float(lo):.1f}"
+    hi_s = DASH if missing(hi) else f"{100.0 * float(hi):.1f}"
+    return f"{v:.1f}% ({lo_s}–{hi_s})"
+
+
+def text(x: object, none: str = "") -> str:
+    """Any cell as text, missing values as ``none``."""
+    if missing(x):
+        return none
+    if isinstance(x, float):
+        return f"{x:g}"
+    if isinstance(x, pd.Timestamp):
+        return x.strftime("%Y-%m-%d")
+    return str(x)

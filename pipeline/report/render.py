@@ -1,0 +1,73 @@
+"""Draw every figure and write the report into a run folder: figures/, report.html, report.md, tables.docx.
+
+Called once by ``run_study`` inside the staged run folder. Figures are drawn one at a time and saved as
+PNG (300 dpi) and SVG; the HTML embeds the PNGs; the Markdown links them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.analysis.results import AnalysisResult
+from pipeline.config import StudyConfig
+from pipeline.figures.catalogue import plan_figures
+from pipeline.figures.save import PNG_DPI, save_figure
+from pipeline.figures.style import figure_language
+from pipeline.report.build import RenderedFigure, assemble_document, render_html, render_markdown
+from pipeline.report.docx import build_docx
+from pipeline.report.i18n import t
+
+log = logging.getLogger("mmcohort")
+
+
+def render_outputs(folder: Path, res: AnalysisResult, config: StudyConfig, *, cutoff_report: dict | None = None,
+                   issues: Sequence = (), manifest: dict | None = None, changes: dict | None = None,
+                   dpi: int = PNG_DPI, figures: bool | None = None) -> dict[str, Path]:
+    """Write ``figures/*.png|svg``, ``report.html``, ``report.md`` and ``tables/tables.docx`` under ``folder``.
+
+    ``figures=False`` (default: ``config.report.figures`` when the config has that option, else True) skips
+    drawing (about 0.3 s a figure, ~20 figures); the report then says so where the figures would be.
+    Returns the written paths by name (``report.html``, ``report.md``, ``tables.docx``, ``figures/<name>.png``...).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lang = config.report.language
+    fig_lang = figure_language(lang)
+    notes = []
+    if lang == "zh" and fig_lang != "zh":
+        notes.append(t("w_zh_font", "zh"))
+    if figures is None:
+        figures = bool(getattr(config.report, "figures", True))
+    specs, omitted = plan_figures(res, config, cutoff_report, lang=fig_lang, text_lang=lang)
+    if not figures:
+        notes = [t("figures_off", lang)]
+        specs = []
+    written: dict[str, Path] = {}
+    rendered = []
+    for spec in specs:
+        fig = spec.make()
+        paths = save_figure(fig, folder / "figures", spec.name, dpi=dpi)
+        width_in = float(fig.get_figwidth())
+        del fig
+        for fmt_, p in paths.items():
+            written[f"figures/{spec.name}.{fmt_}"] = p
+        rendered.append(RenderedFigure(spec.name, spec.section, spec.caption, png=paths["png"].read_bytes(),
+                                       path=f"figures/{spec.name}.png", group_by=spec.group_by,
+                                       landmark=spec.landmark, width_in=width_in))
+    for o in omitted:
+        log.info("figure %s omitted: %s", o.name, o.reason)
+    doc = assemble_document(res, config, figures=rendered, omitted=omitted, cutoff_report=cutoff_report,
+                            issues=issues, manifest=manifest, lang=lang, notes=notes, changes=changes)
+    (folder / "report.html").write_text(render_html(doc), encoding="utf-8")
+    (folder / "report.md").write_text(render_markdown(doc), encoding="utf-8")
+    written["report.html"] = folder / "report.html"
+    written["report.md"] = folder / "report.md"
+    stamp = dt.datetime.combine(config.cutoff, dt.time())
+    docx_path = folder / "tables" / "tables.docx"
+    docx_path.parent.mkdir(parents=True, exist_ok=True)
+    docx_path.write_bytes(build_docx(doc.tables, title=doc.title, lang=lang, stamp=stamp))
+    written["tables.docx"] = docx_path
+    return written
