@@ -110,13 +110,17 @@ def main() -> None:
               help="Root folder; the run goes to OUT/<study>_cutoff-<date>/.")
 @click.option("--replace", is_flag=True,
               help="Overwrite this cut-off's earlier run even if it was made from other inputs or config.")
+@click.option("--no-figures", is_flag=True, help="Skip the figures (a faster draft; same tables and numbers).")
 @_user_errors
-def run(config_path, cutoff, patients, assessments, adverse_events, study, quiet, out_root, replace) -> None:
+def run(config_path, cutoff, patients, assessments, adverse_events, study, quiet, out_root, replace,
+        no_figures) -> None:
     """Run the whole analysis and write the run folder."""
     _setup_logging(quiet)
     from pipeline.run import run_study
 
     cfg = _config(config_path, cutoff, patients, assessments, adverse_events, study)
+    if no_figures:
+        cfg = cfg.model_copy(update={"report": cfg.report.model_copy(update={"figures": False})})
     folder = run_study(cfg, Path(out_root), replace=replace)
     if not quiet:
         click.echo(str(folder))
@@ -152,6 +156,22 @@ def synth(n: int, seed: int, out_dir: str) -> None:
     paths = write_cohort(generate_cohort(n, seed), Path(out_dir))
     for p in paths:
         click.echo(str(p))
+
+
+@main.command("paper-table")
+@click.option("--run", "run_folder", type=click.Path(file_okay=False), required=True,
+              help="Run folder of the bendamustine_rrmm replica, e.g. reports/bendamustine_rrmm_cutoff-2022-12-09.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the rows as JSON.")
+@_user_errors
+def paper_table(run_folder: str, json_path: str | None) -> None:
+    """The reference study's published numbers next to the replica run's (Markdown table)."""
+    from pipeline.paper_table import format_table, paper_table, table_json
+    from pipeline.runfolder import write_json
+
+    rows = paper_table(Path(run_folder))
+    if json_path:
+        write_json(Path(json_path), table_json(rows))
+    click.echo(format_table(rows), nl=False)
 
 
 @main.command()

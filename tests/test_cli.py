@@ -38,7 +38,7 @@ def test_version():
 
 def test_run_from_the_command_line(tmp_path, trio):
     out = tmp_path / "reports"
-    r = _invoke("run", "--patients", trio["patients"], "--adverse-events", trio["adverse_events"],
+    r = _invoke("run", "--no-figures", "--patients", trio["patients"], "--adverse-events", trio["adverse_events"],
                 "--cutoff", "2023-06-30", "--out", out)
     assert r.exit_code == 0, r.stderr
     folder = out / "study_cutoff-2023-06-30"
@@ -49,7 +49,7 @@ def test_run_from_the_command_line(tmp_path, trio):
 
 
 def test_quiet_silences_progress(tmp_path, trio):
-    r = _invoke("run", "-q", "--patients", trio["patients"], "--cutoff", "2023-06-30", "--study", "quiet",
+    r = _invoke("run", "--no-figures", "-q", "--patients", trio["patients"], "--cutoff", "2023-06-30", "--study", "quiet",
                 "--out", tmp_path / "reports")
     assert r.exit_code == 0
     assert r.stdout == "" and r.stderr == ""
@@ -59,15 +59,20 @@ def test_quiet_silences_progress(tmp_path, trio):
 def test_run_with_a_config_and_cutoff_override(tmp_path, trio):
     cfg = tmp_path / "study.yaml"
     cfg.write_text(CONFIG, encoding="utf-8")
-    r = _invoke("run", "--config", cfg, "--cutoff", "2022-12-31", "-q", "--out", tmp_path / "reports")
+    r = _invoke("run", "--config", cfg, "--cutoff", "2022-12-31", "-q", "--out", tmp_path / "reports",
+                "--no-figures")
     assert r.exit_code == 0, r.stderr
-    assert (tmp_path / "reports" / "demo_cutoff-2022-12-31" / "manifest.json").is_file()
+    folder = tmp_path / "reports" / "demo_cutoff-2022-12-31"
+    assert (folder / "manifest.json").is_file()
+    # --no-figures: the report and tables are written, the figures are not
+    assert (folder / "report.html").is_file() and (folder / "tables" / "response_rates.csv").is_file()
+    assert not list(folder.glob("figures/*.png"))
 
 
 def test_bad_data_exit_2_with_the_table_and_nothing_written(tmp_path):
     paths = write_trio(tmp_path / "data", patients=PATIENTS_CSV.replace(",65,", ",sixty,"))
     out = tmp_path / "reports"
-    r = _invoke("run", "--patients", paths["patients"], "--assessments", paths["assessments"],
+    r = _invoke("run", "--no-figures", "--patients", paths["patients"], "--assessments", paths["assessments"],
                 "--cutoff", "2023-06-30", "--out", out)
     assert r.exit_code == 2
     assert r.stdout == ""
@@ -114,7 +119,7 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch, args, message):
 
 
 def test_bad_cutoff_format(trio):
-    r = _invoke("run", "--patients", trio["patients"], "--cutoff", "30/06/2023")
+    r = _invoke("run", "--no-figures", "--patients", trio["patients"], "--cutoff", "30/06/2023")
     assert r.exit_code == 2
     assert "must be a date as YYYY-MM-DD, got '30/06/2023'" in r.stderr
 

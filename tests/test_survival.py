@@ -131,12 +131,12 @@ def test_landmark_set_drops_early_events_restarts_the_clock_and_groups_by_cycles
     cfg = frames.config(comparisons=[{"by": "cycles", "threshold": 3, "accrues_after_index": True}])
     comp, surv, curves = landmark(adsl, adtte, cfg)
     pfs = comp.set_index("endpoint").loc["PFS"]
-    # PFS: A (30) and E (55) are gone before day 56; B, C (exactly 56), D remain
-    assert pfs["n"] == 3 and pfs["n_excluded_before_landmark"] == 2 and pfs["landmark_days"] == 56
+    # PFS: A (30), E (55) and C (censored on day 56 itself) are not at risk after day 56; B and D remain
+    assert pfs["n"] == 2 and pfs["n_excluded_before_landmark"] == 3 and pfs["landmark_days"] == 56
     pfs_curves = {c.group: c for c in curves if c.endpoint == "PFS"}
     assert sorted(pfs_curves) == ["< 3", ">= 3"]
-    assert pfs_curves["< 3"].time_days.tolist() == [44]          # B: 100 - 56
-    assert sorted(pfs_curves[">= 3"].time_days.tolist()) == [0, 244]  # C: 56 - 56, D: 300 - 56
+    assert pfs_curves["< 3"].time_days.tolist() == [44]    # B: 100 - 56
+    assert pfs_curves[">= 3"].time_days.tolist() == [244]  # D: 300 - 56
     os_ = comp.set_index("endpoint").loc["OS"]
     assert os_["n"] == 5 and os_["n_excluded_before_landmark"] == 0
     assert cycles_by_landmark(pd.Series([1, 2, 3, 8]), 56, 28).tolist() == [1, 2, 3, 3]

@@ -48,7 +48,9 @@ def write_trio(folder: Path, patients: str = PATIENTS_CSV, assessments: str | No
 
 
 def make_config(paths: dict[str, Path], **extra):
-    data = {"study": "demo", "cutoff": CUTOFF, "inputs": {k: str(v) for k, v in paths.items()}}
+    # no figures unless a test asks for them (test_figures.py covers them; they cost seconds per run)
+    data = {"study": "demo", "cutoff": CUTOFF, "inputs": {k: str(v) for k, v in paths.items()},
+            "report": {"figures": False}}
     data.update(extra)
     return config_from_dict(data)
 

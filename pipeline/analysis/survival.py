@@ -178,8 +178,8 @@ def cycles_by_landmark(cycles: pd.Series, landmark_days: int, cycle_length_days:
 def landmark(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFrame, pd.DataFrame, list[Curve]]:
     """Landmark analysis for every grouping that accrues after time zero (ANALYSIS.md, immortal time).
 
-    Patients with an event or censoring before day L are dropped; the clock restarts at L; groups are
-    by what had accrued by L. Returns (comparison rows, survival rows, curves).
+    Patients with an event or censoring on or before day L are dropped; the clock restarts at L; groups
+    are by what had accrued by L. Returns (comparison rows, survival rows, curves).
     """
     a = config.analysis
     L = a.landmark_days
@@ -192,7 +192,9 @@ def landmark(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> tu
         groups = pd.Series(groups.to_numpy(), index=adsl["patient_id"])
         for ep in ENDPOINTS:
             d = _tte(adtte, ep).loc[groups.index]
-            keep = (d["AVAL"] >= L).to_numpy()
+            # at risk at L = still event-free and under follow-up after day L (an event on day L, e.g. PD
+            # found at the end-of-cycle-2 assessment, happened before the patient could reach cycle 3)
+            keep = (d["AVAL"] > L).to_numpy()
             t = d["AVAL"].to_numpy()[keep] - L
             e = 1 - d["CNSR"].to_numpy()[keep]
             g = groups[keep]
