@@ -60,6 +60,11 @@ class Response(_Strict):
     #: A lab PD at the last assessment (before death, new therapy or end of data) counts (``count``) or
     #: is ignored (``ignore``).
     unconfirmed_pd: Literal["count", "ignore"] = "count"
+    #: The per-patient response summary the rates and the best-response table use: ``best`` = IMWG best
+    #: overall response (the best confirmed category up to the first PD; the default), or ``last`` = the
+    #: (confirmed) category at the last evaluable assessment up to the first PD, as studies that report a
+    #: "final response" do. No effect at the patients-only level (``best_response`` as recorded).
+    summary: Literal["best", "last"] = "best"
 
 
 class Comparison(_Strict):
@@ -116,6 +121,8 @@ class Analysis(_Strict):
 class Report(_Strict):
     language: Literal["en", "zh"] = "en"
     title: str | None = None
+    #: Draw the figures (PNG + SVG). Off, the report is written without them (faster; for tests and drafts).
+    figures: bool = True
 
 
 class StudyConfig(_Strict):
