@@ -10,11 +10,19 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.config import StudyConfig
-from pipeline.endpoints import ResponseData, choose_source, response_from_patients
+from pipeline.endpoints import ResponseData, choose_source, last_evaluable_response, response_from_patients
 from pipeline.errors import ConfigError
 
 
 def build_response(tables: dict[str, pd.DataFrame], config: StudyConfig) -> ResponseData:
+    """Per-assessment and per-patient response from the configured source; with ``response.summary: last``
+    the per-patient response is the category at the last evaluable assessment instead of the IMWG best
+    overall response (:func:`pipeline.endpoints.last_evaluable_response`)."""
+    response = _from_source(tables, config)
+    return last_evaluable_response(response) if config.response.summary == "last" else response
+
+
+def _from_source(tables: dict[str, pd.DataFrame], config: StudyConfig) -> ResponseData:
     patients = tables["patients"]
     assessments = tables.get("assessments")
     r = config.response

@@ -11,7 +11,7 @@ Produces the CDISC-ADaM-spirited analysis datasets:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,40 @@ def response_from_patients(patients: pd.DataFrame) -> ResponseData:
         "last_evaluable_date": pd.NaT,
     })
     return ResponseData("patients", p)
+
+
+def last_evaluable_response(response: ResponseData) -> ResponseData:
+    """Per-patient response = the category at the last evaluable assessment (``response.summary: last``).
+
+    The same window as the IMWG best overall response: assessments that count (after baseline and
+    index_date, up to the first PD, on or before new therapy and death), NE skipped; the category is the
+    confirmed one, so with confirmation on a response at the last assessment counts as SD. A patient
+    with no such assessment is NE. The IMWG best overall response is kept as ``bor_best`` /
+    ``bor_best_date``. At the patients-only level (no assessments) the response is returned unchanged.
+    """
+    a = response.assessments
+    if a is None or a.empty or not {"counted", "confirmed_category"} <= set(a.columns):
+        return response
+    ok = (a["counted"].astype("boolean").fillna(False).astype(bool) & a["confirmed_category"].notna()
+          & a["confirmed_category"].ne("NE") & a["assessment_date"].notna())
+    last = (a.loc[ok, ["patient_id", "assessment_date", "confirmed_category"]]
+            .sort_values(["patient_id", "assessment_date"], kind="stable")
+            .drop_duplicates("patient_id", keep="last").set_index("patient_id"))
+    p = response.patients.copy()
+    p["bor_best"] = p["bor"]
+    p["bor_best_date"] = p["bor_date"]
+    cat = p["patient_id"].map(last["confirmed_category"])
+    date = pd.to_datetime(p["patient_id"].map(last["assessment_date"]))
+    p["bor"] = cat.fillna("NE").to_numpy()
+    p["bor_date"] = date.to_numpy()
+    shown = date.dt.strftime("%Y-%m-%d").fillna("")
+    best = p["bor_best"].fillna("NE").astype(str)
+    p["bor_reason"] = np.where(
+        cat.notna(),
+        cat.fillna("").astype(str) + " at the last evaluable assessment (" + shown
+        + "; response.summary = last); IMWG best overall response " + best,
+        "NE: no evaluable assessment (response.summary = last)").astype(object)
+    return replace(response, patients=p)
 
 
 def high_risk_fish(patients: pd.DataFrame) -> pd.Series:

@@ -148,3 +148,87 @@ def test_choose_source_auto(cols, expected):
     assert choose_source("auto", a) == expected
     assert choose_source("recorded", a) == "recorded"
     assert choose_source("auto", None) == "patients"
+
+
+# --- response.summary: last (the category at the last evaluable assessment) -------------------------
+
+
+def _recorded(rows: list[tuple[str, str, str | None]], **patient_cols) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(patients, assessments) for recorded responses: rows of (patient, date, response); cycle 0 first."""
+    ids = sorted({r[0] for r in rows})
+    pts = frames.patients([{"patient_id": i, "index_date": "2020-01-01", "last_contact_date": "2021-01-01",
+                            **patient_cols.get(i, {})} for i in ids])
+    cyc: dict[str, int] = {}
+    arows = []
+    for pid, date, resp in rows:
+        arows.append({"patient_id": pid, "assessment_date": date, "cycle": str(cyc.setdefault(pid, 0)),
+                      "response": resp or ""})
+        cyc[pid] += 1
+    return pts, frames.assessments(arows)
+
+
+def _summary(pts, a, summary: str, confirm: bool = False) -> pd.DataFrame:
+    from pipeline.derive import build_response
+
+    cfg = frames.config().model_copy(update={"response": frames.config().response.model_copy(
+        update={"summary": summary, "confirm_response": confirm, "source": "recorded"})})
+    return build_response({"patients": pts, "assessments": a}, cfg).patients.set_index("patient_id")
+
+
+def test_summary_last_is_the_category_at_the_last_evaluable_assessment():
+    pts, a = _recorded([
+        ("A", "2019-12-28", None), ("A", "2020-02-01", "PR"), ("A", "2020-03-01", "PR"), ("A", "2020-04-01", "PD"),
+        ("B", "2019-12-28", None), ("B", "2020-02-01", "SD"), ("B", "2020-03-01", "PR"), ("B", "2020-04-01", "NE"),
+        ("C", "2019-12-28", None), ("C", "2020-02-01", "PD"), ("C", "2020-03-01", "PR"),
+        ("D", "2019-12-28", None), ("D", "2020-02-01", "NE"),
+    ])
+    best, last = _summary(pts, a, "best"), _summary(pts, a, "last")
+    assert best["bor"].to_dict() == {"A": "PR", "B": "PR", "C": "PD", "D": "NE"}
+    # A progressed after its PRs: PD; B's last assessment is NE and is skipped; C's PR after the first PD
+    # does not count; D has nothing evaluable.
+    assert last["bor"].to_dict() == {"A": "PD", "B": "PR", "C": "PD", "D": "NE"}
+    assert last.loc["A", "bor_date"] == pd.Timestamp("2020-04-01")
+    assert last.loc["B", "bor_date"] == pd.Timestamp("2020-03-01")
+    assert pd.isna(last.loc["D", "bor_date"])
+    assert last["bor_best"].to_dict() == best["bor"].to_dict()
+    assert last.loc["A", "bor_reason"].startswith("PD at the last evaluable assessment (2020-04-01")
+    assert "IMWG best overall response PR" in last.loc["A", "bor_reason"]
+    # the default leaves the IMWG best overall response alone
+    assert "bor_best" not in best.columns
+    # progression and censoring do not depend on the summary
+    pd.testing.assert_series_equal(best["progression_date"], last["progression_date"])
+    pd.testing.assert_series_equal(best["last_evaluable_date"], last["last_evaluable_date"])
+
+
+def test_summary_last_stops_at_new_therapy_and_uses_confirmed_categories():
+    pts, a = _recorded(
+        [("A", "2019-12-28", None), ("A", "2020-02-01", "SD"), ("A", "2020-03-01", "PR"), ("A", "2020-05-01", "PD"),
+         ("B", "2019-12-28", None), ("B", "2020-02-01", "PR"), ("B", "2020-03-01", "PR"), ("B", "2020-04-01", "PR")],
+        A={"new_therapy_date": "2020-04-01"})
+    assert _summary(pts, a, "last").loc["A", "bor"] == "PR"  # the PD after new therapy is outside the window
+    # with confirmation, the last PR has no later assessment to confirm it: SD (so `last` goes with
+    # confirm_response: false); the best confirmed response is still PR
+    confirmed = _summary(pts, a, "last", confirm=True)
+    assert (confirmed.loc["B", "bor"], confirmed.loc["B", "bor_best"]) == ("SD", "PR")
+
+
+def test_summary_last_changes_the_rates_but_not_the_patients_level():
+    pts, a = _recorded([("A", "2019-12-28", None), ("A", "2020-02-01", "PR"), ("A", "2020-03-01", "PD")])
+    from pipeline.endpoints import last_evaluable_response
+
+    resp = response_from_patients(frames.patients([{"patient_id": "A", "best_response": "VGPR"}]))
+    assert last_evaluable_response(resp) is resp
+    cfg = frames.config()
+    adsl = derive_adsl(pts, ResponseData("recorded", _summary(pts, a, "last").reset_index()), cfg)
+    assert (adsl.loc[0, "bor"], adsl.loc[0, "ORRFL"], adsl.loc[0, "bor_best"]) == ("PD", "N", "PR")
+
+
+def test_summary_option_is_validated():
+    from pipeline.config import config_from_dict
+    from pipeline.errors import ConfigError
+
+    base = {"study": "t", "cutoff": "2023-01-01", "inputs": {"patients": "p.csv"}}
+    assert config_from_dict(base).response.summary == "best"
+    assert config_from_dict({**base, "response": {"summary": "last"}}).response.summary == "last"
+    with pytest.raises(ConfigError, match="response.summary"):
+        config_from_dict({**base, "response": {"summary": "final"}})

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pipeline.analysis.table1 import format_continuous, myeloma_group, summarize_continuous, table1
+from pipeline.analysis.table1 import (
+    fish_label,
+    format_continuous,
+    myeloma_group,
+    summarize_continuous,
+    table1,
+)
 
 
 def test_normal_looking_variable_is_mean_sd():
@@ -47,3 +53,11 @@ def test_fish_markers_are_over_the_number_tested():
     assert (hr["n"], hr["N"]) == (1, 2)
     sex = t[t["variable"] == "sex"].set_index("level")
     assert sex.loc["M", "value"] == "3 (75.0%)"
+
+
+@pytest.mark.parametrize(("column", "label"), [
+    ("fish_t4_14", "t(4;14)"), ("fish_del17p", "del(17p)/TP53"),  # named markers
+    ("fish_t4_11", "t(4;11)"), ("fish_del1p", "del(1p)"), ("fish_gain1q", "1q gain"), ("fish_myc", "myc"),
+])
+def test_extra_fish_markers_get_a_readable_label(column, label):
+    assert fish_label(column) == label

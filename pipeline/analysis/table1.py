@@ -7,6 +7,7 @@ value. FISH markers: n (%) over the number tested.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -50,6 +51,22 @@ FISH_LABELS = {
     "fish_t14_20": "t(14;20)", "fish_gain1q21": "1q21 gain", "fish_del13q": "del(13q)",
     "fish_t11_14": "t(11;14)", "fish_igh": "IgH rearrangement/deletion",
 }
+
+
+def fish_label(marker: str) -> str:
+    """Display name of a FISH column: the named markers above, else from the column name
+    (``fish_t4_11`` -> t(4;11), ``fish_del1p`` -> del(1p), ``fish_gain1q`` -> 1q gain)."""
+    if marker in FISH_LABELS:
+        return FISH_LABELS[marker]
+    name = marker.removeprefix("fish_")
+    m = re.fullmatch(r"t(\d+|[xy])_(\d+|[xy])", name, flags=re.IGNORECASE)
+    if m:
+        return f"t({m[1]};{m[2]})"
+    if name.startswith("del") and len(name) > 3:
+        return f"del({name[3:]})"
+    if name.startswith("gain") and len(name) > 4:
+        return f"{name[4:]} gain"
+    return name
 
 
 def summarize_continuous(x: pd.Series) -> dict:
@@ -125,7 +142,7 @@ def table1(adsl: pd.DataFrame) -> pd.DataFrame:
                      "n": n_neg, "N": n_t, "pct": 100.0 * n_neg / n_t if n_t else None, "value": _npct(n_neg, n_t)})
         for m in fish:
             n = int(df.loc[tested, m].eq("positive").sum())
-            rows.append({"variable": m, "label": "FISH (of tested)", "level": FISH_LABELS.get(m, m[5:]),
+            rows.append({"variable": m, "label": "FISH (of tested)", "level": fish_label(m),
                          "n": n, "N": n_t, "pct": 100.0 * n / n_t if n_t else None, "value": _npct(n, n_t)})
         if "high_risk_fish" in df:
             n = int(df["high_risk_fish"].eq("yes").sum())
