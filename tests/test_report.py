@@ -294,3 +294,18 @@ def test_figures_can_be_switched_off(tmp_path):
     assert not page.imgs and "report.figures: false" in " ".join(page.text)
     assert all(h in page.headings for h in section_headings("en"))
     assert Document(str(tmp_path / "run" / "tables" / "tables.docx")).tables
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unconfirmed_pd_sentence_only_when_responses_are_confirmed(lang):
+    from pipeline.report.methods import methods
+    from tests import frames
+
+    def text(confirm: bool) -> str:
+        cfg = frames.config().model_copy(update={"response": frames.config().response.model_copy(
+            update={"confirm_response": confirm}), "report": frames.config().report.model_copy(update={"language": lang})})
+        return " ".join(b.get("text", "") for b in methods(cfg, "derived", {}, lang=lang) if isinstance(b, dict))
+
+    marker = "unconfirmed laboratory PD" if lang == "en" else "未确认实验室 PD"
+    assert marker in text(True)
+    assert marker not in text(False)

@@ -24,10 +24,10 @@ def test_normal_looking_variable_is_mean_sd():
 
 
 def test_skewed_variable_is_median_iqr_with_type7_quartiles():
-    x = pd.Series([1.0, 1, 1, 2, 2, 3, 4, 50, 90, 200, None])
+    x = pd.Series([1.0, 1, 1, 2, 2, 3, 4, 50, 90, 200.5, None])
     s = summarize_continuous(x)
     assert s["summary"] == "median_iqr" and s["missing"] == 1 and s["n"] == 10
-    # R: quantile(c(1,1,1,2,2,3,4,50,90,200), c(.25,.5,.75)) -> 1.25, 2.5, 38.5
+    # R: quantile(c(1,1,1,2,2,3,4,50,90,200.5), c(.25,.5,.75)) -> 1.25, 2.5, 38.5
     assert (s["q1"], s["median"], s["q3"]) == (1.25, 2.5, 38.5)
     assert format_continuous(s) == "2.50 (1.25, 38.50)"
 
@@ -61,3 +61,13 @@ def test_fish_markers_are_over_the_number_tested():
 ])
 def test_extra_fish_markers_get_a_readable_label(column, label):
     assert fish_label(column) == label
+
+
+def test_whole_number_variables_print_without_trailing_zeros():
+    # prior lines 2, 2, 3, 4, 4, 4, 5, 6, 6, 8, 9, 12: skewed enough for median (Q1, Q3)
+    s = summarize_continuous(pd.Series([2, 2, 3, 4, 4, 4, 5, 6, 6, 8, 9, 30]))
+    assert s["integer"] and s["summary"] == "median_iqr"
+    # R: quantile(c(2,2,3,4,4,4,5,6,6,8,9,30), c(.25,.5,.75)) -> 3.75, 4.5, 6.5
+    assert format_continuous(s) == "4.5 (3.75, 6.5)"
+    lab = summarize_continuous(pd.Series([1.0, 1, 1, 2, 2, 3, 4, 50, 90, 200.5]))
+    assert not lab["integer"] and format_continuous(lab) == "2.50 (1.25, 38.50)"

@@ -72,10 +72,11 @@ def fish_label(marker: str) -> str:
 def summarize_continuous(x: pd.Series) -> dict:
     """n, missing, Shapiro-Wilk p, the chosen summary and the range. None where not computable."""
     v = pd.to_numeric(x, errors="coerce").astype(float).dropna().to_numpy()
-    out = {"n": int(len(v)), "missing": int(x.isna().sum()), "shapiro_p": None, "summary": None,
+    out = {"n": int(len(v)), "missing": int(x.isna().sum()), "shapiro_p": None, "summary": None, "integer": False,
            "mean": None, "sd": None, "median": None, "q1": None, "q3": None, "min": None, "max": None}
     if len(v) == 0:
         return out
+    out["integer"] = bool(np.all(v == np.round(v)))
     out.update(mean=float(np.mean(v)), median=float(np.median(v)), min=float(v.min()), max=float(v.max()),
                q1=float(np.quantile(v, 0.25)), q3=float(np.quantile(v, 0.75)))
     out["sd"] = float(np.std(v, ddof=1)) if len(v) > 1 else None
@@ -89,12 +90,19 @@ def summarize_continuous(x: pd.Series) -> dict:
 
 
 def format_continuous(s: dict, digits: int = 2) -> str:
+    """mean ± SD or median (Q1, Q3); for whole-number variables (prior lines, cycles) the median and
+    quartiles drop trailing zeros ("4 (2, 5.5)"), as a manuscript prints them."""
     if s["n"] == 0:
         return "—"
     f = f"{{:.{digits}f}}"
     if s["summary"] == "mean_sd" and s["sd"] is not None:
         return f"{f.format(s['mean'])} ± {f.format(s['sd'])}"
-    return f"{f.format(s['median'])} ({f.format(s['q1'])}, {f.format(s['q3'])})"
+
+    def q(x: float) -> str:
+        txt = f.format(x)
+        return txt.rstrip("0").rstrip(".") if s.get("integer") and "." in txt else txt
+
+    return f"{q(s['median'])} ({q(s['q1'])}, {q(s['q3'])})"
 
 
 def myeloma_group(t: pd.Series) -> pd.Series:

@@ -67,8 +67,9 @@ def methods(config: StudyConfig, source: str, versions: dict, rules: list | None
         if source in ("derived", "recorded"):
             txt += ("MR 及以上疗效与实验室指标所示 PD 须经连续两次可评估的评估确认，确认后的分类取两次中较差者，日期取第一次；"
                     if r.confirm_response else "单次评估即计入（不要求确认），与多数回顾性研究（包括参考研究）一致；")
-            txt += ("最后一次评估（死亡、新治疗或数据结束前）所示的未确认实验室 PD 按其日期计为 PD。"
-                    if r.unconfirmed_pd == "count" else "最后一次评估所示的未确认实验室 PD 不计入。")
+            if r.confirm_response:  # without confirmation no PD is "unconfirmed"
+                txt += ("最后一次评估（死亡、新治疗或数据结束前）所示的未确认实验室 PD 按其日期计为 PD。"
+                        if r.unconfirmed_pd == "count" else "最后一次评估所示的未确认实验室 PD 不计入。")
             txt += "最佳总体疗效（BOR）为首次 PD 之前且新治疗开始之前的最佳确认疗效（sCR > CR > VGPR > PR > MR > SD > PD > NE）。"
             if getattr(r, "summary", "best") == "last":
                 txt += "疗效率及疗效表采用每例患者首次 PD 前末次可评估时的确认疗效（“最终疗效”，response.summary: last），而非 BOR。"
@@ -137,9 +138,10 @@ def methods(config: StudyConfig, source: str, versions: dict, rules: list | None
                 if r.confirm_response else
                 "Single assessments counted (no confirmation), as in many retrospective studies including the "
                 "reference study. ")
-        txt += ("An unconfirmed laboratory PD at the last assessment (before death, new therapy or the end of data) "
-                "counted as PD on its date. " if r.unconfirmed_pd == "count" else
-                "An unconfirmed laboratory PD at the last assessment was not counted. ")
+        if r.confirm_response:  # without confirmation no PD is "unconfirmed"
+            txt += ("An unconfirmed laboratory PD at the last assessment (before death, new therapy or the end of "
+                    "data) counted as PD on its date. " if r.unconfirmed_pd == "count" else
+                    "An unconfirmed laboratory PD at the last assessment was not counted. ")
         txt += ("Best overall response (BOR) is the best confirmed category before the first PD and before any new "
                 "therapy (sCR > CR > VGPR > PR > MR > SD > PD > NE).")
         if getattr(r, "summary", "best") == "last":
