@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from pipeline import run as run_mod
-from pipeline.errors import DataError, Issue
+from pipeline.errors import DataError, Issue, UserError
 from pipeline.run import format_issues, prepare, run_study, validation_markdown, validation_payload
 from tests.trio import PATIENTS_CSV, make_config, write_trio
 
@@ -124,3 +124,20 @@ def test_validation_payload_and_markdown():
     md = validation_markdown(ISSUES)
     assert md.startswith("# Validation\n\n1 error(s), 1 warning(s).\n")
     assert "| error | patients.csv | 2 | age | sixty | must be a whole number |" in md
+
+
+def test_a_cutoffs_run_from_other_inputs_is_not_overwritten_without_replace(tmp_path):
+    paths = write_trio(tmp_path / "data")
+    cfg = make_config(paths, response=RESPONSE)
+    folder = run_study(cfg, tmp_path / "out")
+    before = (folder / "results.json").read_bytes()
+    run_study(cfg, tmp_path / "out")  # same inputs and config: a rerun may replace it (it is identical)
+    assert (folder / "results.json").read_bytes() == before
+    paths["patients"].write_text(PATIENTS_CSV.replace(",65,", ",66,"), encoding="utf-8")  # a newer export
+    with pytest.raises(UserError, match=r"different inputs \(the patients file changed\).*--replace"):
+        run_study(cfg, tmp_path / "out")
+    assert (folder / "results.json").read_bytes() == before  # the submitted run is untouched
+    run_study(cfg, tmp_path / "out", replace=True)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    sha = {i["table"]: i["sha256"] for i in manifest["inputs"]}
+    assert sha["patients"] == hashlib.sha256(paths["patients"].read_bytes()).hexdigest()
