@@ -59,7 +59,12 @@ def header_rule(header: str) -> str | None:
     return None
 
 
-def value_rule(values: pd.Series) -> tuple[str, int, int] | None:
+#: Canonical free-text columns whose values are short Chinese terms by nature (乏力, 贫血, 腹泻...):
+#: the person-name heuristic would refuse a small AE table, so only the hard patterns apply to them.
+_TERM_COLUMNS = frozenset({"term", "regimen"})
+
+
+def value_rule(values: pd.Series, names: bool = True) -> tuple[str, int, int] | None:
     """(what the values look like, matching count, non-missing count) or None.
 
     Patterns are tested once per distinct value and weighted by its count (fast on registry files).
@@ -80,7 +85,7 @@ def value_rule(values: pd.Series) -> tuple[str, int, int] | None:
             return what, k, n
     # Person names: mostly 2-4 Han characters (or "First Last"), nearly all distinct, enough of them
     # to tell from a short category list (男/女, 初诊时/复发时).
-    if n >= 5 and txt.nunique() >= 0.8 * n:
+    if names and n >= 5 and txt.nunique() >= 0.8 * n:
         for what, pat in (("person names", _CN_NAME), ("person names", _LATIN_NAME)):
             k = int(w[txt.str.match(pat)].sum())
             if k >= 0.8 * n:
@@ -104,7 +109,7 @@ def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping:
                                 f"the header looks like {what}; de-identified data only: remove the column "
                                 "(or, if it is not an identifier, add it to deid_allow in the config)"))
             continue
-        hit = value_rule(frame[col])
+        hit = value_rule(frame[col], names=str(canonical) not in _TERM_COLUMNS)
         if hit:
             kind, k, n = hit
             issues.append(Issue(file, None, col, "<withheld>",

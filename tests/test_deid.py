@@ -120,3 +120,14 @@ def test_deid_allow_by_header_or_canonical_name():
 def test_header_rule_wins_over_value_rule_one_issue_per_column():
     issues = check_identifiers(_frame(手机=MOBILES), "p.csv", [], {})
     assert len(issues) == 1 and issues[0].value is None and "phone" in issues[0].rule
+
+
+def test_chinese_adverse_event_terms_are_not_taken_for_names():
+    """A small AE table whose terms are all distinct 2-4-character Chinese words is not refused once the
+    column is mapped to `term`; the same values under an unmapped header still are (they look like names)."""
+    terms = pd.DataFrame({"不良事件": ["乏力", "纳差", "腹泻", "贫血", "血小板减少"], LINE: range(2, 7)})
+    assert check_identifiers(terms, "ae.csv", [], {"不良事件": "term"}) == []
+    flagged = check_identifiers(terms, "ae.csv", [], {})
+    assert [i.column for i in flagged] == ["不良事件"] and "person names" in flagged[0].rule
+    phones = pd.DataFrame({"不良事件": ["13812345678"] * 5, LINE: range(2, 7)})
+    assert check_identifiers(phones, "ae.csv", [], {"不良事件": "term"})  # hard patterns still apply
