@@ -309,3 +309,13 @@ def test_unconfirmed_pd_sentence_only_when_responses_are_confirmed(lang):
     marker = "unconfirmed laboratory PD" if lang == "en" else "未确认实验室 PD"
     assert marker in text(True)
     assert marker not in text(False)
+
+
+def test_rule_sources_read_as_a_journal_reader_understands_them():
+    from pipeline.imwg import rule_list
+    from pipeline.report.methods import rules_block
+
+    rows = rules_block(list(rule_list()), "en")["table"].rows
+    sources = {r[3] for r in rows}
+    assert "IMWG 2016 (Kumar 2016)" in sources and "interpretation where the criteria are ambiguous" in sources
+    assert not any("IMWG_RULES.md" in s or "this implementation" in s for s in sources)

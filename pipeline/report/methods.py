@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.config import StudyConfig
 from pipeline.figures import labels as L
+from pipeline.imwg.rules import IMWG, OUR_DECISION, SPEC_DECISION
 
 
 def _comparisons_text(config: StudyConfig, lang: str) -> str:
@@ -22,6 +23,18 @@ def _comparisons_text(config: StudyConfig, lang: str) -> str:
     return sep.join(parts)
 
 
+_SOURCES = {
+    IMWG: {"en": "IMWG 2016 (Kumar 2016)", "zh": "IMWG 2016（Kumar 2016）"},
+    SPEC_DECISION: {"en": "interpretation where the criteria are ambiguous", "zh": "标准含义不明确处采用的解释"},
+    OUR_DECISION: {"en": "implementation detail", "zh": "实现细节"},
+}
+
+
+def _source_label(source: str, lang: str) -> str:
+    """A rule's source as a journal reader understands it (the engine's labels name project files)."""
+    return _SOURCES.get(source, {}).get(lang, source)
+
+
 def rules_block(rules: list, lang: str) -> dict:
     """The IMWG rules as a table when they are ``Rule`` records (id, category, description, source,
     confirmation), else as a list of their text."""
@@ -31,7 +44,8 @@ def rules_block(rules: list, lang: str) -> dict:
         cols = (["规则", "分类", "说明", "来源", "确认"] if lang == "zh"
                 else ["Rule", "Category", "Description", "Source", "Confirmation"])
         rows = [[str(getattr(r, "rule_id", "")), str(getattr(r, "category", None) or ""), L.pretty(str(r.description)),
-                 str(getattr(r, "source", "") or ""), str(getattr(r, "confirmation", None) or "")] for r in rules]
+                 _source_label(str(getattr(r, "source", "") or ""), lang),
+                 str(getattr(r, "confirmation", None) or "")] for r in rules]
         title = "IMWG 规则" if lang == "zh" else "IMWG rules as applied"
         return {"kind": "rules_table", "table": DisplayTable("imwg_rules", title, cols, rows, text=True)}
     return {"kind": "list", "items": [str(getattr(r, "description", r)) for r in rules]}
