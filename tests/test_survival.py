@@ -152,3 +152,17 @@ def test_ticks_and_risk_table_agree():
     a = rt[(rt["endpoint"] == "PFS") & (rt["group"] == "A")]
     assert a["n_risk"].tolist() == [12, 7, 4]
     assert np.array_equal(a["time_months"].to_numpy(), np.array([0, 6 / M, 12 / M]))
+
+
+def test_median_followup_uses_the_configured_ci_type_and_equals_r():
+    """> quantile(survfit(Surv(time, 1 - event) ~ 1, data = myeloma), 0.5, conf.int = TRUE)  # conf.type "log"
+
+    R's reference used its default CI type (log): 40.1 (35.67, 43.8) months.
+    """
+    d = pd.read_csv(REFDIR / "myeloma_survminer.csv")
+    ref = REF["myeloma_survminer"]["median_followup_reverse_km"]
+    # AVAL in "days" = the R time, so the months reported are time / 30.4375
+    adtte = pd.DataFrame({"patient_id": range(len(d)), "PARAMCD": "OS", "AVAL": d["time"], "CNSR": 1 - d["event"]})
+    f = followup(adtte, conf_type="log")
+    assert (f["median"] * M, f["ci_low"] * M, f["ci_high"] * M) == (
+        pytest.approx(ref["median"]), pytest.approx(ref["lower"]), pytest.approx(ref["upper"]))

@@ -65,7 +65,7 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
         survival=surv, survival_rates=surv_rates,
         comparisons=comparisons(adsl, adtte, config),
         landmark_comparisons=lm_comp, landmark_survival=lm_surv,
-        followup=followup(adtte),
+        followup=followup(adtte, config.analysis.conf_type, config.analysis.conf_level),
         table1=table1(adsl),
         adverse_events=ae_table(tables.get("adverse_events"), len(adsl)),
         risk_table=risk_table(curves + lm_curves, ticks),

@@ -158,12 +158,13 @@ def comparisons(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) ->
     return pd.DataFrame(rows)
 
 
-def followup(adtte: pd.DataFrame) -> dict:
+def followup(adtte: pd.DataFrame, conf_type: str = "log-log", conf_level: float = 0.95) -> dict:
     """Median follow-up by reverse Kaplan-Meier on OS (censorings as events) and the range, in months."""
     d = adtte[adtte["PARAMCD"] == "OS"]
     if d.empty:
         return {"median": None, "ci_low": None, "ci_high": None, "min": None, "max": None, "n": 0}
-    q = median_followup(d["AVAL"].to_numpy(), 1 - d["CNSR"].to_numpy())
+    q = median_followup(d["AVAL"].to_numpy(), 1 - d["CNSR"].to_numpy(), conf_type=conf_type,
+                        conf_level=conf_level)
     lo, hi = followup_range(d["AVAL"].to_numpy())
     return {"median": _m(q.estimate), "ci_low": _m(q.lower), "ci_high": _m(q.upper),
             "min": _m(lo), "max": _m(hi), "n": int(len(d)), "method": "reverse Kaplan-Meier on OS"}
