@@ -75,9 +75,5 @@ def response_by_cycle(adrs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def rate_label(n: int, big_n: int) -> str:
-    return f"{n}/{big_n}" if big_n else "0/0"
-
-
-__all__ = ["ENDPOINTS", "best_response_counts", "populations", "rate_label", "response_by_cycle",
+__all__ = ["ENDPOINTS", "best_response_counts", "populations", "response_by_cycle",
            "response_rates"]
