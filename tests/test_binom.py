@@ -1,18 +1,17 @@
 """Clopper-Pearson intervals against R's binom.test.
 
-Reference values: ../shared/reference/r_reference.json, made by make_reference.R beside it.
+Reference values: tests/reference/r_reference.json, made by make_reference.R beside it.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from pipeline.stats import clopper_pearson
+from tests.reference import REF_DIR  # noqa: E402
 
-REF_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 REF = json.loads((REF_DIR / "r_reference.json").read_text(encoding="utf-8"))
 CASES = REF["clopper_pearson"]
 

@@ -1,19 +1,18 @@
 """Median follow-up by reverse Kaplan-Meier against R survival 3.5-3.
 
-Reference values: ../shared/reference/r_reference.json, made by make_reference.R beside it.
+Reference values: tests/reference/r_reference.json, made by make_reference.R beside it.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pipeline.stats import Quantile, followup_range, median_followup
+from tests.reference import REF_DIR  # noqa: E402
 
-REF_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 REF = json.loads((REF_DIR / "r_reference.json").read_text(encoding="utf-8"))
 MYELOMA = pd.read_csv(REF_DIR / "myeloma_survminer.csv")
 

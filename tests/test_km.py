@@ -1,20 +1,19 @@
 """Kaplan-Meier curves, bands, medians and fixed-time summaries against R survival 3.5-3.
 
-Reference values: ../shared/reference/r_reference.json, made by make_reference.R beside it.
+Reference values: tests/reference/r_reference.json, made by make_reference.R beside it.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from pipeline.stats import KMFit, Quantile, kaplan_meier, km_median, km_quantile, n_at_risk, survival_at
+from tests.reference import REF_DIR  # noqa: E402
 
-REF_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 REF = json.loads((REF_DIR / "r_reference.json").read_text(encoding="utf-8"))
 MYELOMA = pd.read_csv(REF_DIR / "myeloma_survminer.csv")
 FLAT = pd.read_csv(REF_DIR / "flat_at_half.csv")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
 from tests import frames
+from tests.reference import load_json
 
-REF = json.loads((Path(__file__).resolve().parents[2] / "shared" / "reference" / "r_reference.json").read_text())
+REF = load_json("r_reference.json")
 
 
 def _adsl(bors: list[str], cycles: list[int], emd: list[str] | None = None) -> pd.DataFrame:

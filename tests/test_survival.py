@@ -7,7 +7,6 @@ values are reached through the analysis tables (grouping, unit conversion, label
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,8 +24,8 @@ from pipeline.analysis.survival import (
 )
 from pipeline.config import Comparison
 from tests import frames
+from tests.reference import REF_DIR as REFDIR  # noqa: E402
 
-REFDIR = Path(__file__).resolve().parents[2] / "shared" / "reference"
 REF = json.loads((REFDIR / "r_reference.json").read_text())
 M = 30.4375
 
