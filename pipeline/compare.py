@@ -32,6 +32,7 @@ import pandas as pd
 
 from pipeline.cutoff import apply_cutoff
 from pipeline.errors import UserError
+from pipeline.report.fmt import level as ci_level
 from pipeline.vocab import DAYS_PER_MONTH
 
 log = logging.getLogger("mmcohort")
@@ -176,7 +177,22 @@ def _run_summary(r: Run) -> dict:
         "inputs": [{"table": i.get("table"), "sha256": i.get("sha256"), "rows": i.get("rows")}
                    for i in r.manifest.get("inputs", [])],
         "mmcohort": (r.manifest.get("versions") or {}).get("mmcohort"),
+        "conf_level": _conf_level(r.results, r.manifest),
     }
+
+
+def _conf_level(results: dict, manifest: dict) -> float | None:
+    """The run's confidence level: results.json's options, else the config in its manifest."""
+    v = (results.get("options") or {}).get("conf_level")
+    if v is None:
+        v = ((manifest.get("config") or {}).get("analysis") or {}).get("conf_level")
+    return _num(v)
+
+
+def _level_text(levels: list[float | None]) -> str:
+    """'95', or '95/90' when two runs used different levels ('?' for a run that does not say)."""
+    shown = list(dict.fromkeys("?" if v is None else ci_level(v) for v in levels))
+    return "/".join(shown)
 
 
 def _flatten(d: object, prefix: str = "") -> dict[str, object]:
@@ -485,12 +501,12 @@ _TEXT = {
         "new": "new", "date_changed": "date changed", "late": "dated on or before the earlier cut-off "
         "(a late entry, a correction, or confirmed only by a later assessment)", "new_patient": "new patient",
         "bor": "Best response changed", "fu": "Follow-up",
-        "fu_median": "median follow-up, months (reverse KM, 95% CI)", "fu_range": "observation range, months",
+        "fu_median": "median follow-up, months (reverse KM, {level}% CI)", "fu_range": "observation range, months",
         "fu_pm": "OS person-months", "fu_gain": "per-patient follow-up gained, months (median / max, n)",
         "head": "Headline numbers", "orr": "ORR by population", "population": "population",
-        "medians": "Median survival, months (95% CI)", "endpoint": "endpoint", "group": "group",
+        "medians": "Median survival, months ({level}% CI)", "endpoint": "endpoint", "group": "group",
         "events_col": "events", "comparisons": "Comparisons", "grouping": "grouping", "test": "test",
-        "flag": "flag", "hr": "HR (95% CI)", "records": "Records that differ up to {d}",
+        "flag": "flag", "hr": "HR ({level}% CI)", "records": "Records that differ up to {d}",
         "records_none": "No record dated on or before {d} differs: the data up to that date are the same.",
         "records_na": "Not compared: {note}.", "record": "record", "column": "column", "old": "old",
         "new_val": "new", "changed": "changed", "key": "key", "cols_added": "columns added",
@@ -507,12 +523,12 @@ _TEXT = {
         "new": "新增", "date_changed": "日期变化", "late": "日期不晚于较早的截止日期（补录、更正，或由其后的评估才确认）",
         "new_patient": "新患者",
         "bor": "最佳疗效变化", "fu": "随访",
-        "fu_median": "中位随访，月（反向 KM，95% CI）", "fu_range": "观察范围，月",
+        "fu_median": "中位随访，月（反向 KM，{level}% CI）", "fu_range": "观察范围，月",
         "fu_pm": "OS 人月", "fu_gain": "每例患者增加的随访，月（中位 / 最大，n）",
         "head": "主要结果", "orr": "各人群 ORR", "population": "人群",
-        "medians": "中位生存，月 (95% CI)", "endpoint": "终点", "group": "组",
+        "medians": "中位生存，月 ({level}% CI)", "endpoint": "终点", "group": "组",
         "events_col": "事件", "comparisons": "比较", "grouping": "分组", "test": "检验",
-        "flag": "提示", "hr": "HR (95% CI)", "records": "截至 {d} 不同的记录",
+        "flag": "提示", "hr": "HR ({level}% CI)", "records": "截至 {d} 不同的记录",
         "records_none": "截至 {d} 没有记录不同：该日期之前的数据相同。",
         "records_na": "未比较：{note}。", "record": "记录", "column": "列", "old": "原值",
         "new_val": "新值", "changed": "修改", "key": "键", "cols_added": "新增列",
@@ -587,9 +603,10 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
     """
     if lang not in _TEXT:
         raise UserError(f"language must be one of {sorted(_TEXT)}, got {lang!r}")
-    t = _TEXT[lang]
-    more = t["more"]
     a, b = d["a"], d["b"]
+    level = _level_text([a.get("conf_level"), b.get("conf_level")])
+    t = {k: v.replace("{level}", level) for k, v in _TEXT[lang].items()}
+    more = t["more"]
     out = [f"# {t['title'].format(study=d['study'], a=a['cutoff'], b=b['cutoff'])}", ""]
 
     def inputs(s: dict) -> str:
@@ -728,6 +745,7 @@ def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
                        for i in manifest.get("inputs", [])],
             "orr": _pick(orr, ("population", "n", "N", "pct", "ci_low", "ci_high")),
             "median_pfs": median("PFS"), "median_os": median("OS"),
+            "conf_level": _conf_level(results, manifest),
         })
     rows.sort(key=lambda r: (r["study"], r["cutoff"], r["folder"]))
     return rows
@@ -737,14 +755,14 @@ def format_runs(rows: list[dict]) -> str:
     """A plain-text table of ``list_runs``: one line per run."""
     if not rows:
         return "no runs found\n"
-    head = ("study", "cutoff", "n", "ORR (all treated)", "median PFS (95% CI)", "median OS (95% CI)",
+    head = ("study", "cutoff", "n", "ORR (all treated)", "median PFS (CI)", "median OS (CI)", "CI level",
             "inputs (sha256)", "folder")
     lines = []
     for r in rows:
         lines.append((
             r["study"], r["cutoff"], "" if r["n_patients"] is None else str(r["n_patients"]),
             "-" if r["orr"] is None else f"{r['orr']['n']}/{r['orr']['N']} ({_m(r['orr']['pct'], '-')}%)",
-            _median_cell(r["median_pfs"]), _median_cell(r["median_os"]),
+            _median_cell(r["median_pfs"]), _median_cell(r["median_os"]), _level_text([r["conf_level"]]) + "%",
             " ".join(f"{i['table']}:{str(i['sha256'])[:12]}" for i in r["inputs"]), r["folder"]))
     widths = [max(len(x[k]) for x in [head, *lines]) for k in range(len(head) - 1)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(x[:-1], widths, strict=True)) + "  " + x[-1]

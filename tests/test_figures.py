@@ -52,7 +52,7 @@ def _risk_axes(fig: Figure):
 
 def test_numbers_at_risk_drawn_are_the_analysis_risk_table(result):
     res, config, _ = result
-    panels = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons)
+    panels = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons, level="95")
     assert len(panels) >= 4
     for p in panels:
         fig = p.draw(res.ticks_months, res.risk_table)
@@ -84,7 +84,7 @@ def test_numbers_at_risk_drawn_are_the_analysis_risk_table(result):
 
 def test_km_carries_test_results_medians_and_censor_marks(result):
     res, _, _ = result
-    panel = next(p for p in km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons)
+    panel = next(p for p in km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons, level="95")
                  if p.group_by == "cycles" and not p.landmark and p.endpoint == "PFS")
     fig = panel.draw(res.ticks_months, res.risk_table)
     ax = fig.axes[0]
@@ -107,7 +107,7 @@ def test_km_carries_test_results_medians_and_censor_marks(result):
 
 def test_landmark_figure_is_labelled_as_such(result):
     res, _, _ = result
-    panel = next(p for p in km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons)
+    panel = next(p for p in km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons, level="95")
                  if p.landmark)
     fig = panel.draw(res.ticks_months, res.risk_table)
     texts = " ".join(_texts(fig))
@@ -118,9 +118,9 @@ def test_landmark_figure_is_labelled_as_such(result):
 def test_plot_km_needs_curves_and_computes_counts_without_a_table(result):
     res, _, _ = result
     with pytest.raises(ValueError):
-        plot_km([], res.ticks_months)
+        plot_km([], res.ticks_months, level="95")
     c = res.curves[0]
-    fig = plot_km([c], res.ticks_months)  # no risk table given: counted from the curve's own times
+    fig = plot_km([c], res.ticks_months, level="95")  # no risk table given: counted from the curve's own times
     ticks = visible_ticks(res.ticks_months, [c])
     got = [int(t.get_text()) for t in sorted(_risk_axes(fig).texts, key=lambda t: t.get_position()[0])]
     assert got == [int((c.time_days >= t * DAYS_PER_MONTH).sum()) for t in ticks]
@@ -179,7 +179,7 @@ def test_response_by_cycle_shows_n_per_cycle(result):
 
 def test_forest_has_a_row_per_comparison_and_endpoint(result):
     res, _, _ = result
-    ax = plot_forest(res.comparisons, res.landmark_comparisons)
+    ax = plot_forest(res.comparisons, res.landmark_comparisons, level="95")
     texts = [t.get_text() for t in ax.texts]
     n_rows = len(res.comparisons) + len(res.landmark_comparisons)
     assert sum(t in ("PFS", "OS") for t in texts) == n_rows
@@ -246,7 +246,7 @@ def test_chinese_without_cjk_font_draws_english_and_says_how_to_install(monkeypa
 def test_chinese_labels_when_a_font_exists(monkeypatch, result):
     res, _, _ = result
     monkeypatch.setattr(style, "find_cjk_font", lambda: "DejaVu Sans")  # any font: we only read the text
-    panel = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons, lang="zh")[0]
+    panel = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons, lang="zh", level="95")[0]
     fig = panel.draw(res.ticks_months, res.risk_table, lang="zh")
     assert fig.axes[0].get_ylabel() == "无进展生存率 (%)"
     assert _risk_axes(fig).get_title(loc="left") == "风险人数"

@@ -114,7 +114,8 @@ def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) 
         "cutoff_report": cutoff_report,
         "options": {
             "pfs_events": config.analysis.pfs_events, "pfs_censor": config.analysis.pfs_censor,
-            "conf_type": config.analysis.conf_type, "confirm_response": config.response.confirm_response,
+            "conf_type": config.analysis.conf_type, "conf_level": config.analysis.conf_level,
+            "confirm_response": config.response.confirm_response,
             "unconfirmed_pd": config.response.unconfirmed_pd,
             "response_summary": config.response.summary,
             "evaluable_min_cycles": config.analysis.evaluable_min_cycles,

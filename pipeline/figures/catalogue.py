@@ -19,6 +19,7 @@ from pipeline.figures.forest import plot_forest
 from pipeline.figures.km import km_panels
 from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, waterfall_data
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
+from pipeline.report.fmt import level as ci_level
 
 
 @dataclass
@@ -102,7 +103,7 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     """The figures of a run (drawn in ``lang``) with captions in ``text_lang`` (default ``lang``)."""
     tl = text_lang or lang
     a = config.analysis
-    level = f"{100 * a.conf_level:g}"
+    level = ci_level(a.conf_level)
     specs: list[FigureSpec] = []
     omitted: list[Omitted] = []
     labels_by = {c.by: c.label for c in a.comparisons}
@@ -134,7 +135,7 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
         omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
 
     panels = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons,
-                       labels_by=labels_by, lang=lang)
+                       labels_by=labels_by, lang=lang, level=level)
     for p in panels:
         by = p.group_by
         ep_name = L.tr(p.endpoint, tl)
@@ -159,7 +160,7 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     has_hr = comps is not None and not comps.empty and comps["hr"].notna().any()
     if has_hr:
         specs.append(FigureSpec("forest_hazard_ratios", "comparisons", caption("forest", tl, level=level),
-                                lambda: plot_forest(res.comparisons, res.landmark_comparisons, lang=lang).figure))
+                                lambda: plot_forest(res.comparisons, res.landmark_comparisons, lang=lang, level=level).figure))
     elif comps is not None and not comps.empty:
         omitted.append(Omitted("forest_hazard_ratios", "comparisons", caption("no_forest", tl)))
     return specs, omitted

@@ -59,8 +59,8 @@ def forest_rows(comparisons: pd.DataFrame, landmark_comparisons: pd.DataFrame | 
 
 
 def plot_forest(comparisons: pd.DataFrame, landmark_comparisons: pd.DataFrame | None = None,
-                ax: Axes | None = None, *, lang: str = "en", title: str | None = None) -> Axes:
-    """Hazard ratios (Cox, Efron ties) with 95% CIs on a log scale, one row per comparison and endpoint.
+                ax: Axes | None = None, *, lang: str = "en", title: str | None = None, level: str) -> Axes:
+    """Hazard ratios (Cox, Efron ties) with CIs at ``level`` % on a log scale, one row per comparison and endpoint.
 
     Text columns beside the plot give n, the HR with its CI and the log-rank p; multi-group comparisons
     (no single HR) show their log-rank p only. The immortal-time-exposed grouping is marked with a dagger.
@@ -108,7 +108,7 @@ def plot_forest(comparisons: pd.DataFrame, landmark_comparisons: pd.DataFrame | 
                 ax.plot([min(max(hr, lo_lim), hi_lim)], [y], marker="s", color=col, ms=5.5, zorder=3)
         top = n - 0.3
         for x, txt, ha in ((left, L.tr("comparison", lang), "left"), (-0.08, L.tr("n", lang), "right"),
-                           (1.05, L.tr("hr_ci", lang), "left"), (2.02, L.tr("logrank_p", lang), "right")):
+                           (1.05, L.tr("hr_ci", lang, level=level), "left"), (2.02, L.tr("logrank_p", lang), "right")):
             ax.text(x, top + 0.25, txt, transform=tr, ha=ha, va="bottom", fontweight="bold", fontsize=8.5,
                     clip_on=False)
         ax.yaxis.set_major_locator(NullLocator())

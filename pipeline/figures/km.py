@@ -58,8 +58,11 @@ def _steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def stats_text(comparison: Mapping | None, lang: str = "en") -> str | None:
-    """'Log-rank p = 0.012' and 'HR ≥ 3 vs < 3: 0.45 (95% CI 0.20–1.01)' from a comparisons row."""
+def stats_text(comparison: Mapping | None, lang: str = "en", *, level: str) -> str | None:
+    """'Log-rank p = 0.012' and 'HR ≥ 3 vs < 3: 0.45 (95% CI 0.20–1.01)' from a comparisons row.
+
+    ``level`` is the configured confidence level as printed ('95', '90').
+    """
     if comparison is None:
         return None
     c = dict(comparison)
@@ -76,7 +79,7 @@ def stats_text(comparison: Mapping | None, lang: str = "en") -> str | None:
             a, _, b = str(vs).partition(" vs ")
             by = c.get("group_by")
             vs_txt = f" {L.group_label(by, a, lang)} vs {L.group_label(by, b, lang)}"
-        hr = fmt_hr(c["hr"], c.get("hr_ci_low"), c.get("hr_ci_high")).replace(" (", f" ({L.tr('ci', lang)} ")
+        hr = fmt_hr(c["hr"], c.get("hr_ci_low"), c.get("hr_ci_high")).replace(" (", f" ({L.tr('ci', lang, level=level)} ")
         lines.append(f"{L.tr('hr', lang)}{vs_txt}: {hr}")
     elif c.get("groups") is not None and len(c.get("groups") or []) > 2:
         lines.append(L.tr("groups_no_hr", lang, k=len(c["groups"])))
@@ -89,7 +92,7 @@ def stats_text(comparison: Mapping | None, lang: str = "en") -> str | None:
 def plot_km(curves: Sequence[Curve], ticks_months: Sequence[float], risk: pd.DataFrame | None = None,
             comparison: Mapping | None = None, *, title: str | None = None, xlabel: str | None = None,
             group_names: Mapping[object, str] | None = None, lang: str = "en", show_ci: bool | None = None,
-            fig: Figure | None = None) -> Figure:
+            fig: Figure | None = None, level: str) -> Figure:
     """Kaplan-Meier curves of one endpoint (one curve per group) with the numbers-at-risk table.
 
     Parameters
@@ -172,7 +175,7 @@ def plot_km(curves: Sequence[Curve], ticks_months: Sequence[float], risk: pd.Dat
         ax.set_axisbelow(True)
         censor = ax.plot([], [], ls="none", marker="|", ms=7, mew=1.3, color=GREY, label=L.tr("censored", lang))[0]
         # legend and test results above the plot, never over the curves
-        stats = stats_text(comparison, lang)
+        stats = stats_text(comparison, lang, level=level)
         leg = ax.legend(handles=[*handles, censor], loc="lower left", bbox_to_anchor=(0.0, 1.01),
                         ncol=1 if k < 4 else 2, columnspacing=1.2, title=stats, alignment="left", handlelength=1.6, borderaxespad=0.0,
                         borderpad=0.1, labelspacing=0.3, frameon=False)
@@ -223,15 +226,16 @@ class KMPanel:
     comparison: dict | None
     title: str
     xlabel: str | None
+    level: str  # the confidence level as printed ('95')
 
     def draw(self, ticks_months: Sequence[float], risk: pd.DataFrame | None, lang: str = "en") -> Figure:
         return plot_km(self.curves, ticks_months, risk, self.comparison, title=self.title, xlabel=self.xlabel,
-                       lang=lang)
+                       lang=lang, level=self.level)
 
 
 def km_panels(curves: Sequence[Curve], landmark_curves: Sequence[Curve], comparisons: pd.DataFrame | None,
               landmark_comparisons: pd.DataFrame | None, labels_by: Mapping[str, str | None] | None = None,
-              lang: str = "en") -> list[KMPanel]:
+              lang: str = "en", *, level: str) -> list[KMPanel]:
     """Every KM figure of a run: overall (``km_pfs_overall``), per comparison (``km_os_prior_lines``), and
     landmark (``km_pfs_cycles_landmark``), PFS first."""
     labels_by = dict(labels_by or {})
@@ -265,7 +269,7 @@ def km_panels(curves: Sequence[Curve], landmark_curves: Sequence[Curve], compari
                 title = L.tr("km_title_by", lang, ep=ep_name, what=low)
                 name = f"km_{ep.lower()}_{_slug(base_by)}"
                 xlabel = None
-            panels.append(KMPanel(name, ep, base_by, is_lm, cs, row, title, xlabel))
+            panels.append(KMPanel(name, ep, base_by, is_lm, cs, row, title, xlabel, level))
     return panels
 
 

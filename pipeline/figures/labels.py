@@ -25,7 +25,7 @@ TEXT: dict[str, dict[str, str]] = {
     "NR": {"en": "NR", "zh": "未达到"},
     "logrank_p": {"en": "Log-rank p", "zh": "Log-rank 检验 P"},
     "hr": {"en": "HR", "zh": "HR"},
-    "ci": {"en": "95% CI", "zh": "95% CI"},
+    "ci": {"en": "{level}% CI", "zh": "{level}% CI"},
     "groups_no_hr": {"en": "{k} groups; no single HR", "zh": "{k} 组，无单一 HR"},
     "landmark_n": {"en": "Landmark day {L}: n = {n} ({x} excluded before it)",
                    "zh": "界标第 {L} 天：n = {n}（之前 {x} 例排除）"},
@@ -44,7 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
     "comparison": {"en": "Comparison", "zh": "比较"},
     "endpoint": {"en": "Endpoint", "zh": "终点"},
     "n": {"en": "n", "zh": "n"},
-    "hr_ci": {"en": "HR (95% CI)", "zh": "HR (95% CI)"},
+    "hr_ci": {"en": "HR ({level}% CI)", "zh": "HR ({level}% CI)"},
     "p": {"en": "p", "zh": "P"},
     "landmark_row": {"en": "landmark day {L}", "zh": "界标第 {L} 天"},
     "not_estimable": {"en": "not estimable", "zh": "无法估计"},
@@ -113,7 +113,7 @@ VALUE_NAMES = {
 def tr(key: str, lang: str = "en", **kw: object) -> str:
     entry = TEXT[key]
     s = entry.get(lang) or entry["en"]
-    return s.format(**kw) if kw else s
+    return s.format(**kw) if kw or "{level}" in s else s
 
 
 def pretty(s: str) -> str:

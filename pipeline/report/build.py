@@ -105,6 +105,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     """Everything the report says, as sections of blocks (no rendering)."""
     lang = lang or config.report.language
     a = config.analysis
+    level = fmt.level(a.conf_level)
     b = _Builder(lang)
     figs = list(figures)
     man = manifest or {}
@@ -130,14 +131,14 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     first, last = (_d(idx.min()), _d(idx.max())) if idx is not None and n else ("", "")
     cohort_s = t("s_cohort", lang, n=n, first=first, last=last, cutoff=config.cutoff.isoformat())
     fu = res.followup or {}
-    fu_s = t("s_followup", lang, med=fmt.fmt_median(fu.get("median")), ci=fmt.fmt_ci(fu.get("ci_low"),
+    fu_s = t("s_followup", lang, level=level, med=fmt.fmt_median(fu.get("median")), ci=fmt.fmt_ci(fu.get("ci_low"),
              fu.get("ci_high")), lo=fmt.fmt_num(fu.get("min")), hi=fmt.fmt_num(fu.get("max")))
     summary += [cohort_s, fu_s]
     ev = res.rates[res.rates["endpoint"] == "ORR"] if not res.rates.empty else res.rates
     for pop in [p for p in dict.fromkeys(ev["population"]) if p.startswith("response-evaluable") or p == "all treated"]:
         r = ev[ev["population"] == pop].iloc[0]
         pop_name = L.population_name(pop, lang)
-        summary.append(t("s_orr", lang, pop=pop_name, pop_l=pop_name[:1].lower() + pop_name[1:],
+        summary.append(t("s_orr", lang, level=level, pop=pop_name, pop_l=pop_name[:1].lower() + pop_name[1:],
                          n=int(r["n"]), N=int(r["N"]), pct=fmt.fmt_pct(r["pct"]),
                          ci=fmt.fmt_ci(r["ci_low"], r["ci_high"], 1, fmt.DASH)))
     overall = res.survival[res.survival["group_by"].isna()].set_index("endpoint") if not res.survival.empty else None
@@ -147,7 +148,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
         def med(x: object) -> str:
             return t("not_reached", lang) if fmt.missing(x) else t("months_value", lang, v=fmt.fmt_median(x))
 
-        medians_s = t("s_median_pfs_os", lang, pfs=med(p["median"]),
+        medians_s = t("s_median_pfs_os", lang, level=level, pfs=med(p["median"]),
                       pfs_ci=fmt.fmt_ci(p["median_ci_low"], p["median_ci_high"]),
                       os=med(o["median"]), os_ci=fmt.fmt_ci(o["median_ci_low"], o["median_ci_high"]))
         summary.append(medians_s)
@@ -182,7 +183,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
         final = getattr(config.response, "summary", "best") == "last" and source in ("derived", "recorded")
         s.append(b.table(T.best_response_display(res.best_response, lang, confirmed, final=final)))
     if not res.rates.empty:
-        s.append(b.table(T.rates_display(res.rates, lang)))
+        s.append(b.table(T.rates_display(res.rates, lang, level)))
     add_figures("response", lambda f: f.name.startswith("waterfall"))
     for o in omitted:
         if o.section == "response" and o.name.startswith("waterfall"):
@@ -216,9 +217,9 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     s.append({"kind": "p", "text": medians_s})
     s.append({"kind": "p", "text": fu_s})
     if not res.survival.empty:
-        s.append(b.table(T.medians_display(res.survival, lang, a.conf_type)))
+        s.append(b.table(T.medians_display(res.survival, lang, a.conf_type, level)))
     if not res.survival_rates.empty:
-        s.append(b.table(T.rates_at_display(res.survival_rates, lang)))
+        s.append(b.table(T.rates_at_display(res.survival_rates, lang, level)))
     add_figures("survival")
 
     # ---- 5. comparisons
@@ -230,7 +231,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
         if res.survival.empty or not (res.survival["group_by"] == by).any():
             continue
         s.append({"kind": "h3", "text": L.comparison_name(by, comp.label, lang)})
-        s.append(b.table(T.comparison_display(by, comp.label, res.survival, res.comparisons, lang,
+        s.append(b.table(T.comparison_display(by, comp.label, res.survival, res.comparisons, lang, level,
                                               immortal=comp.accrues_after_index)))
         if comp.accrues_after_index:
             s.append({"kind": "warning", "text": _immortal_warning(res, comp, lang, a.landmark_days)})
@@ -241,7 +242,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
             s.append({"kind": "h4", "text": t("t_landmark", lang, L=a.landmark_days,
                                                what=L.lower_first(what, lang))})
             s.append(b.table(T.comparison_display(by, comp.label, res.landmark_survival, res.landmark_comparisons,
-                                                  lang, landmark=True, landmark_days=a.landmark_days)))
+                                                  lang, level, landmark=True, landmark_days=a.landmark_days)))
             add_figures("comparisons", lambda f, by=by: f.group_by == by and f.landmark)
     add_figures("comparisons", lambda f: f.name.startswith("forest"))
     add_omitted("comparisons")

@@ -42,6 +42,11 @@ def fmt_median(x: object, nr: str = "NR") -> str:
     return fmt_num(x, 1, none=nr)
 
 
+def level(conf_level: float) -> str:
+    """The confidence level as the labels print it: 0.95 -> '95', 0.9 -> '90', 0.975 -> '97.5'."""
+    return f"{100 * conf_level:g}"
+
+
 def fmt_ci(lo: object, hi: object, digits: int = 1, none: str = "NR") -> str:
     return f"{fmt_num(lo, digits, none)}–{fmt_num(hi, digits, none)}"
 

@@ -27,7 +27,7 @@ S: dict[str, dict[str, str]] = {
     "t_flow": {"en": "Patient flow", "zh": "患者流程"},
     "t_table1": {"en": "Baseline characteristics", "zh": "基线特征"},
     "t_best": {"en": "Best overall response", "zh": "最佳总体疗效"},
-    "t_rates": {"en": "Response rates with exact 95% confidence intervals", "zh": "疗效率及精确 95% 置信区间"},
+    "t_rates": {"en": "Response rates with exact {level}% confidence intervals", "zh": "疗效率及精确 {level}% 置信区间"},
     "t_by_cycle": {"en": "Response at each evaluated cycle", "zh": "各评估周期的疗效"},
     "t_confusion": {"en": "Derived (IMWG) vs recorded response, per assessment", "zh": "推导疗效（IMWG）与记录疗效的一致性（按评估）"},
     "t_disagree": {"en": "Assessments where derived and recorded responses disagree",
@@ -56,11 +56,11 @@ S: dict[str, dict[str, str]] = {
     "c_endpoint": {"en": "Endpoint", "zh": "终点"},
     "c_group": {"en": "Group", "zh": "组别"},
     "c_events": {"en": "Events", "zh": "事件数"},
-    "c_median": {"en": "Median, months (95% CI)", "zh": "中位时间，月（95% CI）"},
+    "c_median": {"en": "Median, months ({level}% CI)", "zh": "中位时间，月（{level}% CI）"},
     "c_at": {"en": "{t:g} months", "zh": "{t:g} 个月"},
     "c_logrank": {"en": "Log-rank χ² (df)", "zh": "Log-rank χ²（自由度）"},
     "c_p": {"en": "p", "zh": "P"},
-    "c_hr": {"en": "HR (95% CI)", "zh": "HR（95% CI）"},
+    "c_hr": {"en": "HR ({level}% CI)", "zh": "HR（{level}% CI）"},
     "c_hr_vs": {"en": "HR compares", "zh": "HR 比较"},
     "c_term": {"en": "Adverse event", "zh": "不良事件"},
     "c_any": {"en": "Any grade, n (%)", "zh": "任意级别，n（%）"},
@@ -102,22 +102,22 @@ S: dict[str, dict[str, str]] = {
                         "并注明缺失例数。分类变量以 n（%）表示；FISH 异常以占检测患者的 n（%）表示。"},
     "fn_best": {"en": "n (%) of each population. Best overall response {conf}.",
                 "zh": "各人群的 n（%）。最佳总体疗效{conf}。"},
-    "fn_rates": {"en": "n/N, % (95% CI, Clopper-Pearson). ORR = sCR + CR + VGPR + PR; CBR = ORR + MR; "
+    "fn_rates": {"en": "n/N, % ({level}% CI, Clopper-Pearson). ORR = sCR + CR + VGPR + PR; CBR = ORR + MR; "
                        "DCR = CBR + SD. A population of 0 patients is shown as 0/0.",
-                 "zh": "n/N，%（95% CI，Clopper-Pearson 精确法）。ORR = sCR + CR + VGPR + PR；CBR = ORR + MR；"
+                 "zh": "n/N，%（{level}% CI，Clopper-Pearson 精确法）。ORR = sCR + CR + VGPR + PR；CBR = ORR + MR；"
                        "DCR = CBR + SD。人数为 0 的人群记为 0/0。"},
     "fn_by_cycle": {"en": "Category at the assessment marked with that cycle (single assessment, before "
                           "confirmation); n (%) of the patients assessed then.",
                     "zh": "标记为该周期的评估所得疗效分类（单次评估，未经确认）；以当次评估患者的 n（%）表示。"},
-    "fn_medians": {"en": "Kaplan-Meier medians in months (days / 30.4375); 95% CI by Brookmeyer-Crowley ({conf}). "
+    "fn_medians": {"en": "Kaplan-Meier medians in months (days / 30.4375); {level}% CI by Brookmeyer-Crowley ({conf}). "
                          "NR: not reached.",
-                   "zh": "Kaplan-Meier 中位时间，单位为月（天数 / 30.4375）；95% CI 采用 Brookmeyer-Crowley 法（{conf}）。"
+                   "zh": "Kaplan-Meier 中位时间，单位为月（天数 / 30.4375）；{level}% CI 采用 Brookmeyer-Crowley 法（{conf}）。"
                          "NR：未达到。"},
-    "fn_rates_at": {"en": "Kaplan-Meier survival, % (95% CI). —: no patient followed that long.",
-                    "zh": "Kaplan-Meier 生存率，%（95% CI）。—：无患者随访至该时间。"},
-    "fn_comparisons": {"en": "Log-rank test; HR from a univariable Cox model (Efron ties) with Wald 95% CI; the HR "
+    "fn_rates_at": {"en": "Kaplan-Meier survival, % ({level}% CI). —: no patient followed that long.",
+                    "zh": "Kaplan-Meier 生存率，%（{level}% CI）。—：无患者随访至该时间。"},
+    "fn_comparisons": {"en": "Log-rank test; HR from a univariable Cox model (Efron ties) with Wald {level}% CI; the HR "
                              "is of the first-named group vs the second. NR: median not reached.",
-                       "zh": "Log-rank 检验；HR 来自单因素 Cox 模型（Efron 结点处理）及 Wald 95% CI，为前一组相对于后一组。"
+                       "zh": "Log-rank 检验；HR 来自单因素 Cox 模型（Efron 结点处理）及 Wald {level}% CI，为前一组相对于后一组。"
                              "NR：中位时间未达到。"},
     "fn_immortal": {"en": "† Exposed to immortal-time bias: see the landmark analysis.",
                     "zh": "† 存在不朽时间偏倚：请参考界标分析。"},
@@ -126,16 +126,16 @@ S: dict[str, dict[str, str]] = {
     # sentences
     "s_cohort": {"en": "{n} patients started treatment between {first} and {last}; data cut-off {cutoff}.",
                  "zh": "共 {n} 例患者于 {first} 至 {last} 期间开始治疗；数据截止日期为 {cutoff}。"},
-    "s_followup": {"en": "Median follow-up (reverse Kaplan-Meier) {med} months (95% CI {ci}); observation ranged "
+    "s_followup": {"en": "Median follow-up (reverse Kaplan-Meier) {med} months ({level}% CI {ci}); observation ranged "
                          "from {lo} to {hi} months.",
-                   "zh": "中位随访时间（反向 Kaplan-Meier 法）为 {med} 个月（95% CI {ci}），观察时间范围 {lo}–{hi} 个月。"},
+                   "zh": "中位随访时间（反向 Kaplan-Meier 法）为 {med} 个月（{level}% CI {ci}），观察时间范围 {lo}–{hi} 个月。"},
     "s_events": {"en": "PFS events: {pfs} ({prog} progressions, {dwp} deaths without progression); deaths: {os}.",
                  "zh": "PFS 事件 {pfs} 例（进展 {prog} 例，无进展死亡 {dwp} 例）；死亡 {os} 例。"},
-    "s_median_pfs_os": {"en": "Median PFS {pfs} (95% CI {pfs_ci}); median OS {os} (95% CI {os_ci}).",
-                        "zh": "中位 PFS {pfs}（95% CI {pfs_ci}）；中位 OS {os}（95% CI {os_ci}）。"},
+    "s_median_pfs_os": {"en": "Median PFS {pfs} ({level}% CI {pfs_ci}); median OS {os} ({level}% CI {os_ci}).",
+                        "zh": "中位 PFS {pfs}（{level}% CI {pfs_ci}）；中位 OS {os}（{level}% CI {os_ci}）。"},
     "months_value": {"en": "{v} months", "zh": "{v} 个月"},
     "not_reached": {"en": "not reached (NR)", "zh": "未达到（NR）"},
-    "s_orr": {"en": "ORR, {pop_l}: {n}/{N} ({pct}; 95% CI {ci}).", "zh": "{pop} ORR：{n}/{N}（{pct}；95% CI {ci}）。"},
+    "s_orr": {"en": "ORR, {pop_l}: {n}/{N} ({pct}; {level}% CI {ci}).", "zh": "{pop} ORR：{n}/{N}（{pct}；{level}% CI {ci}）。"},
     "s_immortal_short": {"en": "{what}: the naive comparison is exposed to immortal-time bias; the landmark analysis "
                                "at day {L} gives {lm}",
                          "zh": "{what}：直接比较存在不朽时间偏倚；第 {L} 天界标分析结果为 {lm}"},
@@ -243,9 +243,14 @@ AE_ZH = {
 
 
 def t(key: str, lang: str = "en", **kw: object) -> str:
+    """The string ``key`` in ``lang``, formatted with ``kw``.
+
+    A string that names a confidence level (``{level}``) is always formatted, so a caller that forgets the
+    configured level fails loudly instead of printing a wrong one.
+    """
     entry = S[key]
     s = entry.get(lang) or entry["en"]
-    return s.format(**kw) if kw else s
+    return s.format(**kw) if kw or "{level}" in s else s
 
 
 def level(value: str, lang: str = "en") -> str:

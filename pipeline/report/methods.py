@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.config import StudyConfig
 from pipeline.figures import labels as L
 from pipeline.imwg.rules import IMWG, OUR_DECISION, SPEC_DECISION
+from pipeline.report.fmt import level as ci_level
 
 
 def _comparisons_text(config: StudyConfig, lang: str) -> str:
@@ -55,7 +56,7 @@ def methods(config: StudyConfig, source: str, versions: dict, rules: list | None
             lang: str = "en") -> list[dict]:
     """Methods as blocks: ``{"kind": "h3"|"p"|"list", ...}`` in the report language."""
     a, r = config.analysis, config.response
-    level = f"{100 * a.conf_level:g}"
+    level = ci_level(a.conf_level)
     times = ", ".join(f"{x:g}" for x in a.survival_times_months)
     conf = {"log-log": "log-log", "log": "log", "plain": "plain (linear)"}[a.conf_type]
     v = versions or {}

@@ -130,7 +130,7 @@ def best_response_display(best: pd.DataFrame, lang: str, confirmed: str = "", fi
                         [t(note, lang, conf=confirmed)])
 
 
-def rates_display(rates: pd.DataFrame, lang: str) -> DisplayTable:
+def rates_display(rates: pd.DataFrame, lang: str, level: str) -> DisplayTable:
     pops = list(dict.fromkeys(rates["population"]))
     eps = [e for e in ("ORR", "CBR", "DCR") if e in set(rates["endpoint"])]
     rows = []
@@ -141,8 +141,8 @@ def rates_display(rates: pd.DataFrame, lang: str) -> DisplayTable:
             r = sub.loc[e]
             row.append(fmt.fmt_rate(r["n"], r["N"], r["pct"], r["ci_low"], r["ci_high"]))
         rows.append(row)
-    return DisplayTable("response_rates", t("t_rates", lang), [t("c_population", lang)] + [t(e, lang) for e in eps],
-                        rows, [t("fn_rates", lang)])
+    return DisplayTable("response_rates", t("t_rates", lang, level=level),
+                        [t("c_population", lang)] + [t(e, lang) for e in eps], rows, [t("fn_rates", lang, level=level)])
 
 
 def by_cycle_display(by_cycle: pd.DataFrame, lang: str) -> DisplayTable:
@@ -190,17 +190,17 @@ def _conf_name(conf_type: str, lang: str) -> str:
                                                                               " transformation")
 
 
-def medians_display(surv: pd.DataFrame, lang: str, conf_type: str) -> DisplayTable:
+def medians_display(surv: pd.DataFrame, lang: str, conf_type: str, level: str) -> DisplayTable:
     sub = surv[surv["group_by"].isna()]
     rows = [[L.tr(r["endpoint"], lang), str(int(r["n"])), str(int(r["events"])),
              fmt.fmt_median_ci(r["median"], r["median_ci_low"], r["median_ci_high"])]
             for r in sub.to_dict(orient="records")]
     return DisplayTable("survival_medians", t("t_medians", lang),
-                        [t("c_endpoint", lang), "n", t("c_events", lang), t("c_median", lang)], rows,
-                        [t("fn_medians", lang, conf=_conf_name(conf_type, lang))])
+                        [t("c_endpoint", lang), "n", t("c_events", lang), t("c_median", lang, level=level)], rows,
+                        [t("fn_medians", lang, conf=_conf_name(conf_type, lang), level=level)])
 
 
-def rates_at_display(rates: pd.DataFrame, lang: str) -> DisplayTable:
+def rates_at_display(rates: pd.DataFrame, lang: str, level: str) -> DisplayTable:
     sub = rates[rates["group_by"].isna()]
     times = sorted(sub["time_months"].unique())
     rows = []
@@ -212,18 +212,18 @@ def rates_at_display(rates: pd.DataFrame, lang: str) -> DisplayTable:
                                         for tm in times])
     return DisplayTable("survival_rates", t("t_rates_at", lang),
                         [t("c_endpoint", lang)] + [t("c_at", lang, t=float(tm)) for tm in times], rows,
-                        [t("fn_rates_at", lang)])
+                        [t("fn_rates_at", lang, level=level)])
 
 
 def comparison_display(by: str, label: str | None, surv: pd.DataFrame, comps: pd.DataFrame, lang: str,
-                       immortal: bool = False, landmark: bool = False, landmark_days: int | None = None
+                       level: str, immortal: bool = False, landmark: bool = False, landmark_days: int | None = None
                        ) -> DisplayTable:
     """One grouping: per endpoint and group n, events, median (CI); per endpoint log-rank and HR."""
     what = L.comparison_name(by, label, lang)
-    cols = [t("c_endpoint", lang), t("c_group", lang), "n", t("c_events", lang), t("c_median", lang)]
+    cols = [t("c_endpoint", lang), t("c_group", lang), "n", t("c_events", lang), t("c_median", lang, level=level)]
     if landmark:
         cols.append(t("c_n_landmark", lang))
-    cols += [t("c_logrank", lang), t("c_p", lang), t("c_hr", lang)]
+    cols += [t("c_logrank", lang), t("c_p", lang), t("c_hr", lang, level=level)]
     rows = []
     hr_vs = None
     for ep in ("PFS", "OS"):
@@ -254,7 +254,7 @@ def comparison_display(by: str, label: str | None, surv: pd.DataFrame, comps: pd
              if landmark else t("t_comparison_one", lang, what=L.lower_first(what, lang)))
     if immortal and not landmark:
         title += " †"
-    notes = [t("fn_comparisons", lang)] + ([hr_vs] if hr_vs else [])
+    notes = [t("fn_comparisons", lang, level=level)] + ([hr_vs] if hr_vs else [])
     if immortal and not landmark:
         notes.append(t("fn_immortal", lang))
     for r in (comps[comps["group_by"] == by].to_dict(orient="records") if comps is not None and not comps.empty
