@@ -32,6 +32,25 @@ def _setup_logging(quiet: bool) -> None:
     log.addHandler(h)
 
 
+def _quiet_library_warnings() -> None:
+    """Warnings raised inside the libraries (pandas' FutureWarning, ...) are for us, not for the user:
+    they go to the ``mmcohort.libraries`` logger at DEBUG level (silent unless a caller asks for it)."""
+    logging.captureWarnings(True)
+    pw = logging.getLogger("py.warnings")
+    pw.handlers.clear()
+    pw.propagate = False
+    pw.addHandler(_ToDebug(logging.getLogger("mmcohort.libraries")))
+
+
+class _ToDebug(logging.Handler):
+    def __init__(self, target: logging.Logger) -> None:
+        super().__init__(logging.DEBUG)
+        self.target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.target.debug("library warning: %s", record.getMessage().strip())
+
+
 def _user_errors(fn):
     """Turn UserError into a clean message and exit code 2."""
 
@@ -102,6 +121,7 @@ def input_options(fn):
 @click.version_option(__version__, prog_name="mmcohort")
 def main() -> None:
     """Analyse a de-identified multiple myeloma cohort: validate, derive IMWG response, survival, report."""
+    _quiet_library_warnings()
 
 
 @main.command()

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError
-from pipeline.schema import spec_for
+from pipeline.schema import FieldSpec, spec_for
 
 TABLES = ("patients", "assessments", "adverse_events")
 
@@ -118,6 +118,61 @@ class Analysis(_Strict):
         return sorted(set(v))
 
 
+#: Extra-column types -> the contract's parsing kinds (``yesno`` is parsed as yes/no, then kept as "yes"/"no").
+EXTRA_KINDS = {"number": "float", "integer": "int", "category": "category", "yesno": "bool", "date": "date"}
+#: Columns the analysis adds to adsl: an extra column may not take their names.
+DERIVED_ADSL = frozenset({"emd_any", "high_risk_fish", "myeloma_group", "bor", "bor_source", "bor_date",
+                          "progression_date_derived", "pfs_progression_date", "progression_disagreement",
+                          "EVALFL", "EXTFL", "ORRFL", "followed_by", "last_evaluable_date"})
+
+
+class ExtraColumn(_Strict):
+    """A patients column outside the contract, declared so it is parsed, validated and kept in adsl.
+
+    It can then group comparisons, appear in Table 1 and enter the models, like a contract column.
+    """
+
+    #: Name used in adsl.csv, comparisons, Table 1 and models (snake_case).
+    name: str = Field(..., pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    #: The header in the patients file (default: the name; matched ignoring case and surrounding spaces).
+    header: str | None = Field(None, min_length=1, max_length=200)
+    type: Literal["number", "integer", "category", "yesno", "date"]
+    #: ``category`` only: the allowed values (after the ``values:`` mapping), in display order.
+    values: list[str] | None = Field(None, min_length=1)
+    #: Display label (default: the name).
+    label: str | None = Field(None, max_length=120)
+    #: ``number``/``integer`` only: values outside [min, max] are errors.
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExtraColumn:
+        if self.type == "category" and not self.values:
+            raise ValueError(f"extra column {self.name!r}: a category needs its allowed 'values'")
+        if self.type != "category" and self.values is not None:
+            raise ValueError(f"extra column {self.name!r}: 'values' applies to type category only")
+        if self.type not in ("number", "integer") and (self.min is not None or self.max is not None):
+            raise ValueError(f"extra column {self.name!r}: 'min'/'max' apply to number and integer only")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"extra column {self.name!r}: min {self.min:g} is above max {self.max:g}")
+        if spec_for("patients", self.name) is not None or self.name in DERIVED_ADSL:
+            raise ValueError(f"extra column {self.name!r}: that name is already a column of the data "
+                             "contract or of adsl; map the header to it under 'columns:' instead, or pick another name")
+        return self
+
+    @property
+    def source_header(self) -> str:
+        return self.header or self.name
+
+    def field_spec(self) -> FieldSpec:
+        lo, hi = self.min, self.max
+        if lo is not None or hi is not None:
+            lo = float("-inf") if lo is None else lo
+            hi = float("inf") if hi is None else hi
+        return FieldSpec(self.name, EXTRA_KINDS[self.type], False, self.label or "user-declared extra column",
+                         allowed=tuple(self.values) if self.values else None, min=lo, max=hi)
+
+
 class Report(_Strict):
     language: Literal["en", "zh"] = "en"
     title: str | None = None
@@ -136,6 +191,8 @@ class StudyConfig(_Strict):
     #: Canonical column -> {hospital value -> canonical value}; ``"*"`` applies to every column.
     #: Keys may be numbers (SPSS codes, ``1: M``) or YAML booleans (``yes: positive`` reads as True).
     values: dict[str, dict[bool | int | float | str, Any]] = Field(default_factory=dict)
+    #: Patients columns outside the contract, declared with a type (``ExtraColumn``).
+    extra_columns: list[ExtraColumn] = Field(default_factory=list)
     #: Columns the de-identification guard must not refuse (a reviewed false positive).
     deid_allow: list[str] = Field(default_factory=list)
     validation: Validation = Field(default_factory=Validation)
@@ -154,13 +211,31 @@ class StudyConfig(_Strict):
             raise ValueError("not a canonical column of that table: " + "; ".join(bad))
         return v
 
-    @field_validator("values")
-    @classmethod
-    def _value_columns(cls, v: dict[str, dict]) -> dict[str, dict]:
-        bad = [c for c in v if c != "*" and not any(spec_for(t, c) for t in TABLES)]
+    @model_validator(mode="after")
+    def _value_columns(self) -> StudyConfig:
+        extra = {e.name for e in self.extra_columns}
+        bad = [c for c in self.values if c != "*" and c not in extra and not any(spec_for(t, c) for t in TABLES)]
         if bad:
-            raise ValueError(f"not canonical column names (or '*'): {bad}")
-        return v
+            raise ValueError(f"values: not canonical or declared extra column names (or '*'): {bad}")
+        return self
+
+    @model_validator(mode="after")
+    def _extra_columns_unique(self) -> StudyConfig:
+        names = [e.name for e in self.extra_columns]
+        heads = [e.source_header.strip().lower() for e in self.extra_columns]
+        mapped = {h.strip().lower() for h in self.columns.get("patients", {})}
+        for what, xs in (("name", names), ("header", heads)):
+            dup = sorted({x for x in xs if xs.count(x) > 1})
+            if dup:
+                raise ValueError(f"extra_columns: {what} declared more than once: {dup}")
+        clash = sorted(set(heads) & mapped)
+        if clash:
+            raise ValueError(f"extra_columns: header(s) {clash} are also mapped under columns.patients")
+        return self
+
+    def extra_specs(self) -> tuple[FieldSpec, ...]:
+        """The declared extra patients columns as field specs (parsed and validated like contract ones)."""
+        return tuple(e.field_spec() for e in self.extra_columns)
 
     @model_validator(mode="after")
     def _values_are_scalars(self) -> StudyConfig:

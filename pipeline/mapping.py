@@ -22,16 +22,19 @@ def check_mapping_targets(columns: dict[str, dict[str, str]]) -> None:
 
 
 def rename_columns(
-    frame: pd.DataFrame, table: str, mapping: dict[str, str], file: str
+    frame: pd.DataFrame, table: str, mapping: dict[str, str], file: str, extras: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, list[Issue], dict[str, str]]:
     """Rename hospital headers to canonical names.
 
-    Returns the frame (canonical columns plus ``_line``; columns outside the contract dropped), the
-    warnings for dropped columns, and the header -> canonical map actually applied.
+    ``extras`` maps the headers of declared extra columns (config ``extra_columns``) to their names; they
+    are kept like contract columns. Returns the frame (canonical and extra columns plus ``_line``; other
+    columns dropped), the warnings for dropped columns and for declared extra columns the file lacks,
+    and the header -> name map actually applied.
     """
     canon = {f.name.lower(): f.name for f in TABLE_SPECS[table]}
-    by_header = {k.strip(): v for k, v in mapping.items()}
-    by_header_ci = {k.strip().lower(): v for k, v in mapping.items()}
+    extras = dict(extras or {})
+    by_header = {k.strip(): v for k, v in {**extras, **mapping}.items()}
+    by_header_ci = {k.strip().lower(): v for k, v in {**extras, **mapping}.items()}
     applied: dict[str, str] = {}
     issues: list[Issue] = []
     for col in frame.columns:
@@ -47,6 +50,11 @@ def rename_columns(
                                 "warning"))
             continue
         applied[col] = dst
+    for header, name in extras.items():
+        if name not in applied.values():
+            issues.append(Issue(file, None, header, None,
+                                f"declared extra column {name!r} (extra_columns) is not in the file; it is left empty",
+                                "warning"))
     targets = pd.Series(list(applied.values()))
     dups = sorted(set(targets[targets.duplicated()]))
     if dups:

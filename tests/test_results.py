@@ -55,3 +55,37 @@ def test_every_output_table_is_a_frame_and_none_is_nan_only():
         assert isinstance(df, pd.DataFrame), name
         num = df.select_dtypes("number")
         assert not num.map(lambda v: isinstance(v, float) and math.isinf(v)).any().any(), name
+
+
+def test_counts_are_whole_numbers_and_landmark_exclusions_are_in_results_json():
+    """A comparison that cannot be tested (df null) must not turn the others' df into 1.0, and the
+    landmark's exclusions are reported beside its n."""
+    tables, resp = _cohort()
+    cfg = frames.config(comparisons=[{"by": "cycles", "threshold": 3, "accrues_after_index": True},
+                                     {"by": "regimen"}])  # one regimen only: not compared, df null
+    d = _clean(results_json(analyse(tables, resp, cfg), cfg, {}))
+    dfs = [c["df"] for c in d["comparisons"]]
+    assert None in dfs and 1 in dfs
+    assert all(v is None or type(v) is int for v in dfs)
+    assert all(type(c["n"]) is int for c in d["comparisons"])
+    lm = [c for c in d["comparisons"] if c["landmark_days"] is not None]
+    assert lm and all(type(c["n_excluded_before_landmark"]) is int for c in lm)
+    # A progressed on day 31 and died on day 60: excluded before the 56-day landmark for PFS only
+    pfs = next(c for c in lm if c["endpoint"] == "PFS")
+    assert pfs["n_excluded_before_landmark"] == 1 and pfs["n"] == 3
+
+
+def test_integer_coded_groups_sort_as_numbers():
+    """Groups "9" and "10" read "9, 10", and the hazard ratio is "10 vs 9" (the higher code against the lower)."""
+    from pipeline.analysis.survival import sort_levels
+
+    assert sort_levels(["10", "9", "2"]) == ["2", "9", "10"]
+    assert sort_levels(["other", "BRD", "BPD"]) == ["BPD", "BRD", "other"]
+    assert sort_levels(["10", "other", "9"]) == ["9", "10", "other"]
+    tables, resp = _cohort()
+    tables["patients"]["prior_lines"] = pd.array([9, 10, 10, 9], dtype="Int64")
+    cfg = frames.config(comparisons=[{"by": "prior_lines"}])
+    res = analyse(tables, resp, cfg)
+    groups = res.survival[res.survival["group_by"] == "prior_lines"]["group"].tolist()
+    assert groups == ["9", "10", "9", "10"]
+    assert set(res.comparisons["hr_vs"]) == {"10 vs 9"}

@@ -120,24 +120,30 @@ def test_median_followup_is_reverse_km_of_os():
 
 
 def test_landmark_set_drops_early_events_restarts_the_clock_and_groups_by_cycles_at_l():
+    """At risk at L means time >= L (R: ``subset(d, time >= L)``, then ``time - L``): an event on day L is
+    an event at time 0 after the landmark, a censoring on day L a censoring at time 0."""
     # L = 56 d, 28-d cycles: by day 56 a patient has started min(cycles, 3) cycles.
     adsl = pd.DataFrame({"patient_id": list("ABCDE"), "cycles": [1, 2, 3, 6, 4]})
     adtte = pd.DataFrame({
         "patient_id": list("ABCDE") * 2, "PARAMCD": ["PFS"] * 5 + ["OS"] * 5,
-        "AVAL": [30, 100, 56, 300, 55, 200, 150, 400, 500, 60],
+        "AVAL": [30, 100, 56, 300, 56, 200, 150, 400, 500, 55],
         "CNSR": [0, 0, 1, 0, 0, 0, 0, 1, 1, 0],
     })
     cfg = frames.config(comparisons=[{"by": "cycles", "threshold": 3, "accrues_after_index": True}])
     comp, surv, curves = landmark(adsl, adtte, cfg)
     pfs = comp.set_index("endpoint").loc["PFS"]
-    # PFS: A (30), E (55) and C (censored on day 56 itself) are not at risk after day 56; B and D remain
-    assert pfs["n"] == 2 and pfs["n_excluded_before_landmark"] == 3 and pfs["landmark_days"] == 56
+    # PFS: only A (event on day 30) is dropped; C (censored on day 56) and E (PD on day 56) stay at time 0
+    assert pfs["n"] == 4 and pfs["n_excluded_before_landmark"] == 1 and pfs["landmark_days"] == 56
     pfs_curves = {c.group: c for c in curves if c.endpoint == "PFS"}
     assert sorted(pfs_curves) == ["< 3", ">= 3"]
-    assert pfs_curves["< 3"].time_days.tolist() == [44]    # B: 100 - 56
-    assert pfs_curves[">= 3"].time_days.tolist() == [244]  # D: 300 - 56
+    assert pfs_curves["< 3"].time_days.tolist() == [44]           # B: 100 - 56
+    ge3 = pfs_curves[">= 3"]
+    assert ge3.time_days.tolist() == [0, 244, 0]                  # C, D, E (E: cycle 4 -> 3 by day 56)
+    assert ge3.event.tolist() == [0, 1, 1]
+    # KM of the >= 3 group: E's event at time 0 with 3 at risk (C's censoring at 0 counts as at risk) -> 2/3
+    assert ge3.fit.surv[0] == pytest.approx(2 / 3)
     os_ = comp.set_index("endpoint").loc["OS"]
-    assert os_["n"] == 5 and os_["n_excluded_before_landmark"] == 0
+    assert os_["n"] == 4 and os_["n_excluded_before_landmark"] == 1  # E died on day 55
     assert cycles_by_landmark(pd.Series([1, 2, 3, 8]), 56, 28).tolist() == [1, 2, 3, 3]
     assert cycles_by_landmark(pd.Series([8]), 55, 28).tolist() == [2]
 

@@ -21,6 +21,7 @@ from pipeline.analysis.survival import (
 from pipeline.analysis.table1 import table1
 from pipeline.config import StudyConfig
 from pipeline.endpoints import ResponseData, derive_adrs, derive_adsl, derive_adtte
+from pipeline.errors import ConfigError
 from pipeline.vocab import DAYS_PER_MONTH
 
 
@@ -51,6 +52,7 @@ class AnalysisResult:
 def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
     patients = tables["patients"]
     adsl = derive_adsl(patients, response, config)
+    check_config_columns(config, adsl)
     adrs = derive_adrs(response, patients)
     adtte = derive_adtte(adsl, config)
     surv, surv_rates, curves = km_tables(adsl, adtte, config)
@@ -66,7 +68,7 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
         comparisons=comparisons(adsl, adtte, config),
         landmark_comparisons=lm_comp, landmark_survival=lm_surv,
         followup=followup(adtte, config.analysis.conf_type, config.analysis.conf_level),
-        table1=table1(adsl),
+        table1=table1(adsl, config.extra_columns),
         adverse_events=ae_table(tables.get("adverse_events"), len(adsl)),
         risk_table=risk_table(curves + lm_curves, ticks),
         ticks_months=ticks, curves=curves, landmark_curves=lm_curves,
@@ -74,11 +76,40 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
     )
 
 
+def check_config_columns(config: StudyConfig, adsl: pd.DataFrame) -> None:
+    """Every column the config groups by must be in the data: a typo is refused, never analysed as empty.
+
+    Raises ``ConfigError`` naming each config key and listing the columns that are available.
+    """
+    available = sorted(c for c in adsl.columns if not c.startswith("_"))
+    bad = [f"analysis.comparisons[{i}].by: {c.by!r}" for i, c in enumerate(config.analysis.comparisons)
+           if c.by not in adsl.columns]
+    if bad:
+        raise ConfigError("the config names columns that are not in the data:\n"
+                          + "\n".join(f"  - {b}" for b in bad)
+                          + "\n  columns available (contract, derived and declared extra_columns): "
+                          + ", ".join(available))
+
+
+#: Keys that are counts or degrees of freedom: whole numbers in results.json even when their table column
+#: became float because another row has no value (pandas stores int + None as float).
+INT_KEYS = frozenset({"n", "N", "events", "df", "n_risk", "n_excluded_before_landmark", "landmark_days",
+                      "missing", "cycle", "agree", "n_any", "n_grade3plus"})
+
+
+def _value(k: str, v: object) -> object:
+    if _isna(v):
+        return None
+    if k in INT_KEYS and isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
 def _records(df: pd.DataFrame, cols: list[str] | None = None) -> list[dict]:
     if df is None or df.empty:
         return []
     d = df if cols is None else df[[c for c in cols if c in df.columns]]
-    return [{k: (None if _isna(v) else v) for k, v in r.items()} for r in d.to_dict(orient="records")]
+    return [{k: _value(k, v) for k, v in r.items()} for r in d.to_dict(orient="records")]
 
 
 def _isna(v: object) -> bool:
@@ -91,7 +122,7 @@ def _isna(v: object) -> bool:
 def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) -> dict:
     """Every number in the report, machine-readable (ANALYSIS.md structure first, then the rest)."""
     comp_cols = ["endpoint", "group_by", "test", "chisq", "df", "p", "hr", "hr_ci_low", "hr_ci_high", "hr_p",
-                 "hr_vs", "n", "groups", "immortal_time_bias", "landmark_days", "note"]
+                 "hr_vs", "n", "n_excluded_before_landmark", "groups", "immortal_time_bias", "landmark_days", "note"]
     ag = res.agreement
     return {
         "study": config.study,

@@ -71,9 +71,22 @@ def comparison_groups(adsl: pd.DataFrame, comp: Comparison) -> tuple[pd.Series, 
         small = counts[counts < comp.min_group].index
         if len(small):
             out = out.where(~out.isin(small), "other")
-    levels = sorted(out.dropna().astype(str).unique())
+    levels = sort_levels(out.dropna().astype(str).unique())
     one = "yes" if set(levels) == {"no", "yes"} else (levels[1] if len(levels) == 2 else None)
     return out.map(lambda x: None if x is None else str(x)), one
+
+
+def sort_levels(levels) -> list[str]:
+    """Group labels in reading order: numerically when every label is a number ("9" before "10"), else
+    as text; "other" (pooled small groups) last."""
+    labels = [str(x) for x in levels]
+    rest = [x for x in labels if x != "other"]
+    nums = pd.to_numeric(pd.Series(rest, dtype=object), errors="coerce")
+    if len(rest) and nums.notna().all():
+        rest = [x for _, x in sorted(zip(nums.tolist(), rest, strict=True))]
+    else:
+        rest = sorted(rest)
+    return rest + (["other"] if "other" in labels else [])
 
 
 def _tte(adtte: pd.DataFrame, endpoint: str) -> pd.DataFrame:
@@ -92,7 +105,7 @@ def km_tables(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> t
     for ep in ENDPOINTS:
         d = _tte(adtte, ep)
         for by, groups in groupings:
-            for grp in sorted(groups.dropna().unique()):
+            for grp in sort_levels(groups.dropna().unique()):
                 ids = groups.index[groups == grp]
                 sub = d.loc[ids]
                 fit = kaplan_meier(sub["AVAL"].to_numpy(), 1 - sub["CNSR"].to_numpy(), a.conf_type, a.conf_level)
@@ -120,14 +133,14 @@ def compare(time: np.ndarray, event: np.ndarray, groups: pd.Series, one: str | N
     t, e, g = time[ok], event[ok], groups[ok].to_numpy()
     res: dict = {"test": "log-rank", "chisq": None, "df": None, "p": None, "hr": None, "hr_ci_low": None,
                  "hr_ci_high": None, "hr_p": None, "hr_vs": None, "note": None,
-                 "groups": sorted(set(g.tolist()))}
+                 "groups": sort_levels(set(g.tolist()))}
     try:
         lr = logrank(t, e, g)
         res.update(chisq=float(lr.chisq), df=int(lr.df), p=float(lr.p))
     except NotComparableError as exc:
         res["note"] = f"not compared: {exc}"
         return res
-    levels = sorted(set(g.tolist()))
+    levels = sort_levels(set(g.tolist()))
     if len(levels) == 2 and one in levels:
         other = levels[0] if levels[1] == one else levels[1]
         res["hr_vs"] = f"{one} vs {other}"
@@ -179,8 +192,9 @@ def cycles_by_landmark(cycles: pd.Series, landmark_days: int, cycle_length_days:
 def landmark(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFrame, pd.DataFrame, list[Curve]]:
     """Landmark analysis for every grouping that accrues after time zero (ANALYSIS.md, immortal time).
 
-    Patients with an event or censoring on or before day L are dropped; the clock restarts at L; groups
-    are by what had accrued by L. Returns (comparison rows, survival rows, curves).
+    Patients with an event or censoring before day L are dropped (an event on day L is an event at time 0
+    after it); the clock restarts at L; groups are by what had accrued by L. Returns (comparison rows,
+    survival rows, curves).
     """
     a = config.analysis
     L = a.landmark_days
@@ -193,9 +207,9 @@ def landmark(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> tu
         groups = pd.Series(groups.to_numpy(), index=adsl["patient_id"])
         for ep in ENDPOINTS:
             d = _tte(adtte, ep).loc[groups.index]
-            # at risk at L = still event-free and under follow-up after day L (an event on day L, e.g. PD
-            # found at the end-of-cycle-2 assessment, happened before the patient could reach cycle 3)
-            keep = (d["AVAL"] > L).to_numpy()
+            # at risk at L = no event or censoring before day L (R: subset(time >= L)); an event on day L
+            # is an event at time 0 after the landmark, a censoring on day L a censoring at time 0
+            keep = (d["AVAL"] >= L).to_numpy()
             t = d["AVAL"].to_numpy()[keep] - L
             e = 1 - d["CNSR"].to_numpy()[keep]
             g = groups[keep]
@@ -203,7 +217,7 @@ def landmark(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> tu
             comp_rows.append({"endpoint": ep, "group_by": comp.by, "label": comp.label or comp.by,
                               "immortal_time_bias": False, "landmark_days": L, "n": int(g.notna().sum()),
                               "n_excluded_before_landmark": int((~keep).sum()), **r})
-            for grp in sorted(g.dropna().unique()):
+            for grp in sort_levels(g.dropna().unique()):
                 m = (g == grp).to_numpy()
                 fit = kaplan_meier(t[m], e[m], a.conf_type, a.conf_level)
                 med = km_median(fit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -110,21 +111,28 @@ def myeloma_group(t: pd.Series) -> pd.Series:
     return t.astype(object).where(t.isna(), t.astype(str).str.split("-").str[0])
 
 
-def table1(adsl: pd.DataFrame) -> pd.DataFrame:
-    """Long table: variable, label, level, n, N, pct, value (formatted), plus continuous statistics."""
+def table1(adsl: pd.DataFrame, extras: Sequence = ()) -> pd.DataFrame:
+    """Long table: variable, label, level, n, N, pct, value (formatted), plus continuous statistics.
+
+    ``extras``: the config's declared extra columns (``ExtraColumn``), shown after the contract's
+    variables of their kind (numbers as continuous, categories and yes/no as n (%)).
+    """
     n_all = len(adsl)
+    continuous = CONTINUOUS + [(e.name, e.label or e.name) for e in extras if e.type in ("number", "integer")]
+    categorical = CATEGORICAL + [(e.name, e.label or e.name, list(e.values) if e.type == "category" else
+                                  ["yes", "no"]) for e in extras if e.type in ("category", "yesno")]
     df = adsl.copy()
     df["myeloma_group"] = myeloma_group(df["myeloma_type"]) if "myeloma_type" in df else None
     rows: list[dict] = [{"variable": "n", "label": "Patients", "level": None, "n": n_all, "N": n_all,
                          "pct": 100.0 if n_all else None, "value": str(n_all)}]
-    for col, label in CONTINUOUS:
+    for col, label in continuous:
         if col not in df or df[col].notna().sum() == 0:
             continue
         s = summarize_continuous(df[col])
         rows.append({"variable": col, "label": label, "level": None, "n": s["n"], "N": n_all, "pct": None,
                      "value": format_continuous(s), "statistic": s["summary"],
                      **{k: s[k] for k in ("missing", "shapiro_p", "mean", "sd", "median", "q1", "q3", "min", "max")}})
-    for col, label, levels in CATEGORICAL:
+    for col, label, levels in categorical:
         if col not in df or df[col].notna().sum() == 0:
             continue
         vals = df[col]

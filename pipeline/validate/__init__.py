@@ -46,18 +46,21 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
         mapping = config.columns.get(name, {})
         phi = check_identifiers(rt.frame, file, config.deid_allow, mapping)
         issues += phi
-        frame, dropped, applied = rename_columns(rt.frame, name, mapping, file)
+        extras = config.extra_specs() if name == "patients" else ()
+        frame, dropped, applied = rename_columns(
+            rt.frame, name, mapping, file,
+            {e.source_header: e.name for e in config.extra_columns} if name == "patients" else None)
         headers[name] = applied
         # a refused identifier column is not reported again as "ignored"
         phi_cols = {i.column for i in phi}
         issues += [i for i in dropped if i.column not in phi_cols]
         withheld |= {(file, c) for c in phi_cols} | {(file, applied[c]) for c in phi_cols if c in applied}
         frame = map_values(frame, config.values)
-        df, parse_issues = coerce_table(frame, name, file)
+        df, parse_issues = coerce_table(frame, name, file, extras)
         issues += parse_issues
         if not any(i.row is None and i.severity == "error" and i.file == file for i in parse_issues):
-            issues += run_schema(df, name, file, "errors")
-            issues += run_schema(df, name, file, "warnings")
+            issues += run_schema(df, name, file, "errors", extras)
+            issues += run_schema(df, name, file, "warnings", extras)
         typed[name] = df
     p = typed["patients"]
     pfile = raw["patients"].path.name

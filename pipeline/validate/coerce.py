@@ -7,7 +7,7 @@ import pandas as pd
 from pipeline.errors import Issue
 from pipeline.load import LINE
 from pipeline.parse import KIND_WORDS, as_text, parse_column
-from pipeline.schema import TABLE_SPECS, spec_for
+from pipeline.schema import TABLE_SPECS, FieldSpec, spec_for
 
 
 def _rule_for(kind: str, allowed: tuple[str, ...] | None) -> str:
@@ -16,9 +16,15 @@ def _rule_for(kind: str, allowed: tuple[str, ...] | None) -> str:
     return "must be " + KIND_WORDS[kind]
 
 
-def coerce_table(frame: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame, list[Issue]]:
-    """Parse every canonical column to its dtype; missing required columns are file-level errors."""
+def coerce_table(frame: pd.DataFrame, table: str, file: str,
+                 extras: tuple[FieldSpec, ...] = ()) -> tuple[pd.DataFrame, list[Issue]]:
+    """Parse every canonical column to its dtype; missing required columns are file-level errors.
+
+    ``extras``: the declared extra columns (patients only), parsed by their own spec and kept after the
+    contract's columns in declaration order; yes/no extras become "yes"/"no" like ``emd_any``.
+    """
     issues: list[Issue] = []
+    extra = {f.name: f for f in extras}
     present = [c for c in frame.columns if c != LINE]
     for f in TABLE_SPECS[table]:
         if f.required and f.name not in present:
@@ -26,23 +32,27 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
                                 "required column is missing (map the hospital header to it in the config)"))
     out = {}
     for col in present:
-        spec = spec_for(table, col)
-        assert spec is not None  # mapping keeps canonical columns only
+        spec = extra.get(col) or spec_for(table, col)
+        assert spec is not None  # mapping keeps canonical and declared extra columns only
         parsed, bad = parse_column(frame[col], spec.kind, spec.allowed)
         if bad.any():
             raw = as_text(frame[col])
             rule = _rule_for(spec.kind, spec.allowed)
             issues.extend(Issue(file, int(ln), col, str(v), rule)
                           for ln, v in zip(frame.loc[bad, LINE], raw[bad], strict=True))
+        if col in extra and spec.kind == "bool":
+            parsed = parsed.map({True: "yes", False: "no"}).astype(object).where(parsed.notna(), None)
         out[col] = parsed
     df = pd.DataFrame(out, index=frame.index)
     # Contract columns the file does not have exist as all-missing, so later stages need not check.
-    for f in TABLE_SPECS[table]:
+    for f in (*TABLE_SPECS[table], *extras):
         if f.name not in df.columns:
-            df[f.name] = _empty(f.kind, len(df), df.index)
-    # Contract order whatever the export's order (extra fish_* markers last), so outputs do not vary with it.
+            df[f.name] = _empty("text" if f.name in extra and f.kind == "bool" else f.kind, len(df), df.index)
+    # Contract order whatever the export's order (extra fish_* markers, then declared extras, last), so
+    # outputs do not vary with it.
     contract = [f.name for f in TABLE_SPECS[table]]
-    df = df[contract + [c for c in df.columns if c not in contract]]
+    fish = [c for c in df.columns if c not in contract and c not in extra]
+    df = df[contract + fish + [f.name for f in extras]]
     df[LINE] = frame[LINE].astype(int)
     return df, issues
 

@@ -7,6 +7,7 @@ Two schemas per table: ``errors`` (contract rules: required, unique, hard ranges
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from functools import cache
 
 import pandas as pd
@@ -28,9 +29,10 @@ def _hard_checks(f: FieldSpec) -> list[pa.Check]:
     checks = []
     if f.min is not None and f.max is not None:
         lo = "more than" if f.min_exclusive else "at least"
+        parts = ([f"{lo} {_fmt(f.min)}"] if f.min > float("-inf") else []) + \
+                ([f"at most {_fmt(f.max)}"] if f.max < float("inf") else [])
         checks.append(pa.Check.in_range(f.min, f.max, include_min=not f.min_exclusive,
-                                        error=f"must be {lo} {_fmt(f.min)} and at most {_fmt(f.max)}"
-                                        + (f" {f.unit}" if f.unit else "")))
+                                        error="must be " + " and ".join(parts) + (f" {f.unit}" if f.unit else "")))
     return checks
 
 
@@ -45,9 +47,12 @@ def _soft_checks(f: FieldSpec) -> list[pa.Check]:
 
 
 @cache
-def table_schema(table: str, level: str) -> pa.DataFrameSchema:
+def table_schema(table: str, level: str, extras: tuple[FieldSpec, ...] = ()) -> pa.DataFrameSchema:
+    """The pandera schema of ``table`` (``errors`` or ``warnings``), with the declared extra columns."""
     cols = {}
-    for f in TABLE_SPECS[table]:
+    for f in (*TABLE_SPECS[table], *extras):
+        if f in extras and f.kind == "bool":
+            f = replace(f, kind="text")  # yes/no extras are kept as "yes"/"no" text
         if level == "errors":
             cols[f.name] = pa.Column(_DTYPES[f.kind], checks=_hard_checks(f), nullable=not f.required,
                                      unique=(table == "patients" and f.name == "patient_id"),
@@ -61,13 +66,14 @@ _PLAIN = {"not_nullable": "required value is missing",
           "field_uniqueness": "must be unique: this value appears on more than one row"}
 
 
-def run_schema(df: pd.DataFrame, table: str, file: str, level: str) -> list[Issue]:
+def run_schema(df: pd.DataFrame, table: str, file: str, level: str,
+               extras: tuple[FieldSpec, ...] = ()) -> list[Issue]:
     severity = "error" if level == "errors" else "warning"
     try:
         with warnings.catch_warnings():
             # pandera's own concat of failure cases trips a pandas FutureWarning; not the user's concern
             warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandera\.")
-            table_schema(table, level).validate(df, lazy=True)
+            table_schema(table, level, extras).validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:
         fc = e.failure_cases
         issues = []
