@@ -1,4 +1,4 @@
-"""The data cut-off (DATA_CONTRACT.md, 'The data cut-off').
+"""The data cut-off (docs/CONTRACT.md, 'The data cut-off').
 
 Data dated after the cut-off do not exist for the run: assessments and adverse events after it are
 dropped, progression, death and new therapy after it are censored (cleared), last_contact_date is

@@ -1,6 +1,6 @@
 """Choose the response source and derive per-assessment and per-patient response from it.
 
-Three levels of detail (DATA_CONTRACT.md), all first-class: IMWG 2016 from raw measurements
+Three levels of detail (docs/CONTRACT.md), all first-class: IMWG 2016 from raw measurements
 (``derived``), clinician-recorded assessment responses (``recorded``, same confirmation rules), or the
 patients table's best_response and progression_date (``patients``).
 """

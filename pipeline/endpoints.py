@@ -1,4 +1,4 @@
-"""Endpoints: response source, best overall response, progression, PFS and OS (ANALYSIS.md, 'Endpoints').
+"""Endpoints: response source, best overall response, progression, PFS and OS (docs/ANALYSIS.md, 'Endpoints').
 
 Produces the CDISC-ADaM-spirited analysis datasets:
 

@@ -1,4 +1,4 @@
-"""Canonical vocabularies of the data contract (../shared/spec/DATA_CONTRACT.md).
+"""Canonical vocabularies of the data contract (docs/CONTRACT.md).
 
 Every stage uses these names; nothing else in the package spells a category value.
 """

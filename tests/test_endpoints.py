@@ -1,4 +1,4 @@
-"""Endpoint rules (ANALYSIS.md, 'Endpoints'), each hand-worked: PFS/OS events, dates and censoring."""
+"""Endpoint rules (docs/ANALYSIS.md, 'Endpoints'), each hand-worked: PFS/OS events, dates and censoring."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The 16 cases every implementation must pass (../shared/spec/IMWG_RULES.md, 'Test cases').
+"""The 16 cases every implementation must pass (docs/IMWG_RULES.md, 'The 16 cases').
 
 Each trajectory is written by hand: visit 0 is the baseline (cycle 0, 5 days before index_date), visit
 i > 0 is cycle i, 28 * i days after it. Serum M-protein is written in g/dL as in the spec and given to

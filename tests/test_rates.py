@@ -1,4 +1,4 @@
-"""Response rates with exact CIs (ANALYSIS.md, 'Response rates'); CIs against R's binom.test."""
+"""Response rates with exact CIs (docs/ANALYSIS.md, 'Response rates'); CIs against R's binom.test."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 One real run (``mmcohort run --config config/bendamustine_rrmm.yaml --no-figures`` into a temporary folder)
 serves every test; each published count must come out exactly, and each median within the tolerance the replica's
 README states (``MEDIAN_TOLERANCE_MONTHS``). The published numbers are ``pipeline.synth.replica.PUBLISHED``
-(transcribed from ../shared/SEED_STUDY.md); the assertions read results.json directly, and separately
+(transcribed from docs/REFERENCE_STUDY.md); the assertions read results.json directly, and separately
 check that the paper table (``mmcohort paper-table``) agrees.
 """
 

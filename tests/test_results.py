@@ -1,4 +1,4 @@
-"""results.json: the ANALYSIS.md structure, nothing NaN or inf, NR as null, and the output tables."""
+"""results.json: the docs/ANALYSIS.md structure, nothing NaN or inf, NR as null, and the output tables."""
 
 from __future__ import annotations
 

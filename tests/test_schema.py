@@ -1,4 +1,4 @@
-"""pipeline.schema: the contract as data must say what DATA_CONTRACT.md says."""
+"""pipeline.schema: the contract as data must say what docs/CONTRACT.md says (columns, types, ranges)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ import pytest
 from pipeline import vocab
 from pipeline.schema import TABLE_SPECS, field_map, spec_for
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "spec" / "DATA_CONTRACT.md"
+CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "CONTRACT.md"
+TABLES = ("patients", "assessments", "adverse_events")
+#: type words of docs/CONTRACT.md -> FieldSpec kinds (a list "a / b" is a category with those values)
+TYPE_KINDS = {"text": {"id", "text"}, "date": {"date"}, "integer": {"int"}, "number": {"float"},
+              "yes/no": {"bool"}, "myeloma type": {"myeloma_type"}}
 
 
-def _contract_columns() -> dict[str, dict[str, str]]:
-    """table -> {column: required cell} from the markdown tables of DATA_CONTRACT.md."""
-    out: dict[str, dict[str, str]] = {}
+def _contract_rows() -> dict[str, dict[str, dict[str, str]]]:
+    """table -> {column: {type, required, range}} from the column tables of docs/CONTRACT.md."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
     table = None
     for line in CONTRACT.read_text(encoding="utf-8").splitlines():
         m = re.match(r"^## (patients|assessments|adverse_events) ", line)
@@ -26,23 +30,51 @@ def _contract_columns() -> dict[str, dict[str, str]]:
         if line.startswith("## "):
             table = None
         if table and line.startswith("| ") and not line.startswith(("| column", "|---")):
-            cells = [c.strip() for c in line.strip("|").split("|")]
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
             for name in cells[0].split(","):
-                name = name.strip()
-                if name != "fish_*":
-                    out[table][name] = cells[2]
+                name = name.strip().strip("`")
+                if not name.startswith("fish_*"):
+                    out[table][name] = {"type": cells[1], "required": cells[2], "range": cells[3]}
     return out
 
 
-@pytest.mark.skipif(not CONTRACT.exists(), reason="../shared/spec not present")
-@pytest.mark.parametrize("table", ["patients", "assessments", "adverse_events"])
+def test_the_contract_page_has_the_three_tables():
+    rows = _contract_rows()
+    assert set(rows) == set(TABLES)
+    assert all(rows[t] for t in TABLES)
+
+
+@pytest.mark.parametrize("table", TABLES)
 def test_columns_and_required_flags_match_the_contract(table):
-    contract = _contract_columns()[table]
+    contract = _contract_rows()[table]
     specs = field_map(table)
-    named_fish = set(vocab.FISH_MARKERS) if table == "patients" else set()
-    assert set(specs) == set(contract) | named_fish
-    for name, req in contract.items():
-        assert specs[name].required == (req == "yes"), name
+    assert set(specs) == set(contract)
+    for name, row in contract.items():
+        assert specs[name].required == (row["required"] == "yes"), name
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_types_and_allowed_values_match_the_contract(table):
+    for name, row in _contract_rows()[table].items():
+        f = field_map(table)[name]
+        if " / " in row["type"]:
+            assert f.kind == "category" and f.allowed == tuple(row["type"].split(" / ")), name
+        else:
+            assert f.kind in TYPE_KINDS[row["type"]], name
+            if f.kind == "myeloma_type":
+                assert f.allowed == vocab.MYELOMA_TYPE
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_error_ranges_match_the_contract(table):
+    for name, row in _contract_rows()[table].items():
+        f = field_map(table)[name]
+        if not row["range"]:
+            assert f.min is None and f.max is None, name
+            continue
+        m = re.fullmatch(r"([\d.]+)( \(exclusive\))? to ([\d.]+)", row["range"])
+        assert m, (name, row["range"])
+        assert (f.min, f.max, f.min_exclusive) == (float(m.group(1)), float(m.group(3)), bool(m.group(2))), name
 
 
 def test_kinds_and_vocabularies():

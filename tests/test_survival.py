@@ -1,4 +1,4 @@
-"""Survival analysis layer: KM tables, comparisons, follow-up, landmark (ANALYSIS.md, 'Survival').
+"""Survival analysis layer: KM tables, comparisons, follow-up, landmark (docs/ANALYSIS.md, 'Survival').
 
 The statistics themselves are pinned to R in test_km.py, test_logrank.py, test_cox.py; here the same R
 values are reached through the analysis tables (grouping, unit conversion, labels).

@@ -1,4 +1,4 @@
-"""Adverse events by CTCAE term, using each patient's worst grade per term (ANALYSIS.md)."""
+"""Adverse events by CTCAE term, using each patient's worst grade per term (docs/ANALYSIS.md)."""
 
 from __future__ import annotations
 

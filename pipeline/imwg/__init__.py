@@ -1,4 +1,4 @@
-"""IMWG 2016 response engine (../shared/spec/IMWG_RULES.md).
+"""IMWG 2016 response engine (docs/IMWG_RULES.md).
 
 - :func:`derive_response`: category at every assessment from raw values (serum/urine M-protein, FLC,
   immunofixation, marrow, plasmacytoma imaging), confirmation, best overall response, progression date.

@@ -1,5 +1,5 @@
 """Baseline selection, measurable disease, the followed measure, involved light chain and dFLC
-(IMWG_RULES.md, 'Units and baseline' and 'Measurable disease at baseline decides what is followed').
+(docs/IMWG_RULES.md, 'Units and baseline' and 'Measurable disease at baseline decides what is followed').
 """
 
 from __future__ import annotations

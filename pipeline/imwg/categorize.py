@@ -1,5 +1,5 @@
 """The IMWG category at each assessment, before confirmation, with its reason
-(IMWG_RULES.md, 'Category at one assessment').
+(docs/IMWG_RULES.md, 'Category at one assessment').
 
 ``Context`` computes, for every row at once, the values the rules look at: each followed measure
 against its baseline (response) and its nadir (progression), the most recent marrow and imaging, and

@@ -1,5 +1,5 @@
 """Confirmation, best overall response, progression date and relapse from CR
-(IMWG_RULES.md, 'Confirmation and best overall response' and 'Not PD for PFS').
+(docs/IMWG_RULES.md, 'Confirmation and best overall response' and 'Not PD for PFS').
 
 The same code serves categories derived from raw values and clinician-recorded responses: it sees
 only each assessment's category rank, whether that category rests on laboratory values (and so needs

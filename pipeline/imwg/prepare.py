@@ -3,7 +3,7 @@ patient and date.
 
 Any column may be absent or entirely missing. Category values are matched case-insensitively (the
 parse stage normally did it already); each distinct value is mapped once. Serum M-protein is converted
-from g/L to g/dL here (IMWG_RULES.md, 'Units and baseline').
+from g/L to g/dL here (docs/IMWG_RULES.md, 'Units and baseline').
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The IMWG 2016 response rules as data (../shared/spec/IMWG_RULES.md).
+"""The IMWG 2016 response rules as data (docs/IMWG_RULES.md).
 
 Kumar S, et al. International Myeloma Working Group consensus criteria for response and minimal
 residual disease assessment in multiple myeloma. Lancet Oncol 2016;17:e328-46.

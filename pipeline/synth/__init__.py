@@ -1,8 +1,8 @@
 """Synthetic relapsed/refractory myeloma cohorts in the data contract's canonical tables.
 
-``generate_cohort(n, seed)`` draws patients at the seed study's rates (../shared/SEED_STUDY.md) and
+``generate_cohort(n, seed)`` draws patients at the reference study's rates (docs/REFERENCE_STUDY.md) and
 follows each through a response-then-relapse course whose raw measurements are consistent with the
-IMWG 2016 rules (../shared/spec/IMWG_RULES.md); ``write_cohort`` writes the tables as CSV.
+IMWG 2016 rules (docs/IMWG_RULES.md); ``write_cohort`` writes the tables as CSV.
 Everything is vectorised over patients: 100 000 patients take a few seconds.
 
 Modules: ``baseline`` (patient characteristics), ``course`` (response depth, progression, death,

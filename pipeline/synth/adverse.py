@@ -1,4 +1,4 @@
-"""Adverse events (CTCAE v5.0 terms) at the seed study's rates.
+"""Adverse events (CTCAE v5.0 terms) at the reference study's rates.
 
 The study: leukopenia 16/32 (grade 1 10, grade 2 4, grade 3 2), thrombocytopenia 8/32 (grade 1 2,
 grade 2 1, grade 3 5), fatigue 14/32 and anorexia 11/32 (grade 1-2), haemoglobin drop 2/32, diarrhoea

@@ -1,6 +1,6 @@
-"""Baseline characteristics of a synthetic cohort, at the seed study's rates.
+"""Baseline characteristics of a synthetic cohort, at the reference study's rates.
 
-Every proportion cites ``../shared/SEED_STUDY.md`` (32 patients, bendamustine regimens, 2019-2022).
+Every proportion cites ``docs/REFERENCE_STUDY.md`` (32 patients, bendamustine regimens, 2019-2022).
 Where the study gives a mean +- 1.55 or similar, that is a standard error; the spread used here is the
 plausible patient-level one. All draws are vectorised over patients.
 """

@@ -1,6 +1,6 @@
 """Raw response measurements along each patient's course, and the IMWG category they make.
 
-What a patient is followed by is fixed at baseline (IMWG_RULES.md, "Measurable disease"):
+What a patient is followed by is fixed at baseline (docs/IMWG_RULES.md, "Measurable disease"):
 
 - IgG/IgA: serum M 10-70 g/L (serum), 30% also urine M >= 200 mg/24 h (serum and urine);
 - kappa/lambda light chain: serum M 0.5-5 g/L; half urine M >= 200 (urine), half urine M below that and

@@ -1,6 +1,6 @@
 """A synthetic replica of the reference study: 32 patients whose analysis reproduces the published numbers.
 
-The study (``../shared/SEED_STUDY.md``): bendamustine-based regimens for relapsed/refractory myeloma, one
+The study (``docs/REFERENCE_STUDY.md``): bendamustine-based regimens for relapsed/refractory myeloma, one
 hospital, 32 patients treated August 2019 - September 2022, cut-off 2022-12-09. The paper reports only
 aggregates; this module builds one cohort consistent with all of them, with raw measurements from which
 the IMWG engine derives the published category at every assessment, and writes it in the data
@@ -54,7 +54,7 @@ STUDY = "bendamustine_rrmm"
 OUT_DIR = Path(__file__).resolve().parents[2] / "synthetic_data" / STUDY
 
 # =========================================================================================== targets
-#: Every number the paper publishes (../shared/SEED_STUDY.md). Medians in months; None = not reached.
+#: Every number the paper publishes (docs/REFERENCE_STUDY.md). Medians in months; None = not reached.
 PUBLISHED: dict = {
     "n": 32,
     "sex": {"M": 22, "F": 10},

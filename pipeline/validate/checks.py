@@ -1,4 +1,4 @@
-"""Checks across fields and tables (DATA_CONTRACT.md, 'Checks across fields and tables').
+"""Checks across fields and tables (docs/CONTRACT.md, 'Checks across fields and tables').
 
 Each check is vectorised and returns Issues naming the file, the row's original line, the column,
 the value and the rule.
