@@ -178,6 +178,13 @@ class Report(_Strict):
     title: str | None = None
     #: Draw the figures (PNG + SVG). Off, the report is written without them (faster; for tests and drafts).
     figures: bool = True
+    #: Per-patient or per-assessment listings (disagreements, validation issues) longer than this are not
+    #: printed in the report or the Word tables; they stay complete in tables/*.csv, tables.xlsx and
+    #: validation.md, and the report says where.
+    max_listing_rows: int = Field(200, ge=1, le=100_000)
+    #: Swimmer and waterfall plots of larger cohorts show an evenly spaced sample of this many patients
+    #: (spanning the whole range of the plotted value) and say so in the caption.
+    max_patients_per_figure: int = Field(200, ge=10, le=5_000)
 
 
 class StudyConfig(_Strict):

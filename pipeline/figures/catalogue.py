@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from pipeline.analysis.results import AnalysisResult
@@ -55,6 +57,12 @@ CAPTIONS = {
                   "zh": "每例患者随访指标（依 IMWG 2016：血清或尿 M 蛋白、dFLC 或骨髓浆细胞）较基线的最佳变化百分比，"
                         "每柱一例有原始数值的患者（n = {n}），颜色为最佳总体疗效。虚线：−50%（PR）与 −90%（VGPR）阈值。"},
     "waterfall_measures": {"en": " Measure followed (patients): {counts}.", "zh": " 随访指标（例数）：{counts}。"},
+    "sampled": {"en": " Shown: {k} of the {n} patients, evenly spaced by {by} so the whole range appears (a "
+                      "plot of every patient would not be legible); every patient is in derived/adsl.csv.",
+                "zh": " 图中显示 {n} 例中的 {k} 例，按{by}等距抽取以覆盖全部范围（逐例绘制将无法辨认）；全部患者见 "
+                      "derived/adsl.csv。"},
+    "by_time_on_study": {"en": "time on study", "zh": "随访时间"},
+    "by_best_change": {"en": "best change from baseline", "zh": "较基线最佳变化"},
     "by_cycle": {"en": "Response category at the assessment after each evaluated cycle (single assessments, "
                        "before confirmation); n = patients assessed at that cycle.",
                  "zh": "各评估周期后的疗效分类（单次评估，未经确认）；n 为该周期接受评估的患者数。"},
@@ -112,18 +120,26 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     steps = patient_flow(res.adsl, cutoff_report, a.evaluable_min_cycles, a.extended_min_cycles, lang)
     specs.append(FigureSpec("patient_flow", "cohort", caption("flow", tl, cutoff=config.cutoff.isoformat()),
                             lambda: plot_patient_flow(steps, lang=lang).figure))
-    sw = swimmer_data(res.adsl, res.adtte, res.adrs)
+    cap_n = config.report.max_patients_per_figure
+    sw_all = swimmer_data(res.adsl, res.adtte, res.adrs)
+    sw = evenly_spaced(sw_all, "end", cap_n)
     if len(sw):
-        specs.append(FigureSpec("swimmer", "cohort", caption("swimmer", tl, L=a.cycle_length_days),
+        cap = caption("swimmer", tl, L=a.cycle_length_days)
+        if len(sw) < len(sw_all):
+            cap += caption("sampled", tl, k=len(sw), n=len(sw_all), by=caption("by_time_on_study", tl))
+        specs.append(FigureSpec("swimmer", "cohort", cap,
                                 lambda: plot_swimmer(sw, cycle_length_days=a.cycle_length_days, lang=lang).figure))
 
-    wf = waterfall_data(res.adsl, res.response.patients)
-    if wf is not None:
-        cap = caption("waterfall", tl, n=len(wf))
+    wf_all = waterfall_data(res.adsl, res.response.patients)
+    if wf_all is not None:
+        wf = evenly_spaced(wf_all, "best_pct_change", cap_n)
+        cap = caption("waterfall", tl, n=len(wf_all))
         if "followed_by" in res.adsl:
-            fb = wf["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
+            fb = wf_all["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
             counts = ", ".join(f"{k.replace('dflc', 'dFLC')} {v}" for k, v in fb.value_counts().sort_index().items())
             cap += caption("waterfall_measures", tl, counts=counts)
+        if len(wf) < len(wf_all):
+            cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))
         specs.append(FigureSpec("waterfall_best_change", "response", cap,
                                 lambda: plot_waterfall(wf, lang=lang).figure))
     else:
@@ -164,6 +180,16 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     elif comps is not None and not comps.empty:
         omitted.append(Omitted("forest_hazard_ratios", "comparisons", caption("no_forest", tl)))
     return specs, omitted
+
+
+def evenly_spaced(df: pd.DataFrame, by: str, k: int) -> pd.DataFrame:
+    """At most ``k`` rows of ``df``: all of them, or ``k`` rows evenly spaced in the order of ``by`` (ties by
+    patient_id), so the sample spans the smallest to the largest value. Deterministic."""
+    if len(df) <= k:
+        return df
+    order = df.sort_values([by, "patient_id"], kind="stable", na_position="first")
+    take = np.unique(np.round(np.linspace(0, len(df) - 1, k)).astype(int))
+    return order.iloc[take].sort_index()
 
 
 def _drawer(panel, res: AnalysisResult, lang: str) -> Callable[[], Figure]:

@@ -201,7 +201,12 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
         s.append({"kind": "p", "text": t("s_agreement", lang, agree=ag["agree"], n=ag["n"],
                                           pct=fmt.fmt_pct(ag["pct_agree"]), kappa=fmt.fmt_num(ag["kappa"], 2))})
         s.append(b.table(T.confusion_display(ag["confusion"], lang)))
-        if len(ag["disagreements"]):
+        n_dis = len(ag["disagreements"])
+        if n_dis > config.report.max_listing_rows:
+            s.append({"kind": "note", "text": t("s_listing_elsewhere", lang, what=t("t_disagree", lang), n=n_dis,
+                                                limit=config.report.max_listing_rows,
+                                                where="tables/agreement_disagreements.csv, tables/tables.xlsx")})
+        elif n_dis:
             s.append(b.table(T.disagreements_display(ag["disagreements"], lang)))
     elif source == "derived":
         s.append({"kind": "p", "text": t("s_no_agreement", lang)})
@@ -260,7 +265,11 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     n_err = sum(getattr(i, "severity", None) == "error" for i in iss)
     s.append({"kind": "p", "text": t("s_issues", lang, e=n_err, w=len(iss) - n_err) if iss
               else t("s_no_issues", lang)})
-    if iss:
+    if len(iss) > config.report.max_listing_rows:
+        s.append({"kind": "note", "text": t("s_listing_elsewhere", lang, what=t("t_issues", lang), n=len(iss),
+                                            limit=config.report.max_listing_rows,
+                                            where="validation.md, validation.json")})
+    elif iss:
         s.append(b.table(T.issues_display(iss, lang), manuscript=False))
     extra = []
     if "progression_disagreement" in res.adsl:

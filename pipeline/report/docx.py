@@ -7,6 +7,7 @@ footnotes below in small type. The file is byte-identical for the same tables an
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
@@ -19,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 
 from pipeline.report.tables import DisplayTable
 
@@ -89,6 +91,27 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.
     _set_fonts(run, size, bold)
 
 
+def _fast_cell_text(cell, text: str, protos: dict, **style) -> None:
+    """``_cell_text`` for a body cell, by copying the paragraph an earlier cell of the same style got.
+
+    python-docx builds each run element by element (about a millisecond a cell); a copy of a finished
+    paragraph with its text replaced is the same XML, so the file's bytes do not change. Text that the
+    run writer would split (tabs, line breaks) or mark (leading or trailing spaces) takes the full path.
+    """
+    key = tuple(sorted(style.items()))
+    simple = bool(text) and text.isprintable() and text == text.strip()
+    proto = protos.get(key) if simple else None
+    if proto is None:
+        _cell_text(cell, text, **style)
+        if simple:
+            protos[key] = copy.deepcopy(cell._tc.p_lst[0])
+        return
+    p = copy.deepcopy(proto)
+    p.r_lst[0].t_lst[0].text = text
+    tc = cell._tc
+    tc.replace(tc.p_lst[0], p)
+
+
 def add_table(doc, tab: DisplayTable, lang: str = "en") -> None:
     """One manuscript table: title paragraph, the table, footnotes."""
     title = doc.add_paragraph()
@@ -102,17 +125,22 @@ def add_table(doc, tab: DisplayTable, lang: str = "en") -> None:
     table.autofit = True
     center = WD_ALIGN_PARAGRAPH.CENTER
     left = WD_ALIGN_PARAGRAPH.LEFT
+    # The rows are read once: table.rows[i] and row.cells re-walk every row of the table (quadratic).
+    trs = list(table._tbl.tr_lst)
+    header = table.rows[0]
     for j, c in enumerate(tab.columns):
-        _cell_text(table.rows[0].cells[j], c, bold=True, align=left if (j == 0 or tab.text) else center)
-    _repeat_header(table.rows[0])
-    for i, (row, kind) in enumerate(zip(tab.rows, tab.kinds, strict=True), start=1):
-        cells = table.rows[i].cells
+        _cell_text(header.cells[j], c, bold=True, align=left if (j == 0 or tab.text) else center)
+    _repeat_header(header)
+    protos: dict[tuple, object] = {}
+    for tr, row, kind in zip(trs[1:], tab.rows, tab.kinds, strict=True):
+        cells = [_Cell(tc, table) for tc in tr.tc_lst]
         if kind == "group":
             merged = cells[0].merge(cells[-1]) if ncol > 1 else cells[0]
             _cell_text(merged, row[0], bold=True)
             continue
         for j, v in enumerate(row):
-            _cell_text(cells[j], v, align=left if (j == 0 or tab.text) else center, indent=(j == 0 and kind == "indent"))
+            _fast_cell_text(cells[j], v, protos, align=left if (j == 0 or tab.text) else center,
+                            indent=(j == 0 and kind == "indent"))
     _three_line(table)
     for f in tab.footnotes:
         p = doc.add_paragraph()

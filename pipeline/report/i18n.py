@@ -204,6 +204,9 @@ S: dict[str, dict[str, str]] = {
                            "主要结果提示 {flags} 条；详见 changes_since_previous.md。"},
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
+    "s_listing_elsewhere": {"en": "{what}: {n} rows, more than the {limit} a report prints; the complete list is in "
+                                  "{where}.",
+                            "zh": "{what}：共 {n} 行，超过报告显示的上限 {limit} 行；完整列表见 {where}。"},
 }
 
 #: Table 1 labels (by variable) and levels in Chinese; English uses the analysis' own labels.
