@@ -140,6 +140,18 @@ def pool_iv(yi, vi, method: str = "FE", conf_level: float = 0.95) -> Pooled:
     return _finish(method, yi, vi, est, se, tau2, conf_level, i2=i2)
 
 
+def pool_dl_from_q(yi, vi, centre: float, conf_level: float = 0.95) -> Pooled:
+    """DerSimonian-Laird with Q taken around ``centre`` (RevMan 5's M-H random effects: Q around the MH
+    estimate), tau2 = max(0, (Q - df) / (sum w - sum w^2 / sum w)), w = 1/v; I2 = (Q - df) / Q."""
+    yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
+    w = 1 / vi
+    q, df, _ = cochran_q(yi, vi, centre)
+    tau2 = max(0.0, (q - df) / (w.sum() - np.sum(w**2) / w.sum()))
+    ws = 1 / (vi + tau2)
+    est, se = float(np.sum(ws * yi) / ws.sum()), float(1 / np.sqrt(ws.sum()))
+    return _finish("DL", yi, vi, est, se, tau2, conf_level, centre=centre, i2=i2_from_q(q, df))
+
+
 def pool_mh(yi, vi, mh_estimate: float, mh_se: float, mh_weights, conf_level: float = 0.95) -> Pooled:
     """A Mantel-Haenszel fixed-effect result with Q around the MH estimate (R: ``rma.mh``; RevMan 5)."""
     yi, vi = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
