@@ -194,3 +194,44 @@ def test_bad_config_exit_2(tmp_path):
     assert r.exit_code == 2 and "measure" in r.output
     r = _invoke("--config", tmp_path / "missing.yaml", "--out", tmp_path)
     assert r.exit_code == 2 and "not found" in r.output
+
+
+def test_xlsx_and_gb18030_tables_and_escaped_report(tmp_path):
+    """The studies table goes through the project's loader: .xlsx, and a GB18030 CSV with Chinese labels;
+    study labels that look like HTML are escaped in the HTML report."""
+    import pandas as pd
+
+    d = pd.read_csv(ROOT / "synthetic_data" / "meta" / "hackshaw_or.csv")
+    d.loc[0, "study"] = "<script>alert(1)</script> 1981"
+    d.loc[1, "study"] = "平山（日本）1984"
+    d.to_excel(tmp_path / "h.xlsx", index=False)
+    raw = d.to_csv(index=False).encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):  # so the loader must detect GB18030, not read it as UTF-8
+        raw.decode("utf-8")
+    (tmp_path / "h.csv").write_bytes(raw)
+    results = []
+    for name in ("h.xlsx", "h.csv"):
+        cfg = _edited(tmp_path, "meta_ratio_ci.yaml", studies=str(tmp_path / name))
+        out = tmp_path / name.replace(".", "_")
+        a = _run(cfg, out)["analyses"][0]
+        assert a["studies"][1]["study"] == "平山（日本）1984"
+        results.append(a["estimate"])
+        html = (out / "meta_ratio_ci" / "report.html").read_text(encoding="utf-8")
+        assert "<script>" not in html
+    ref = REF["meta_generic_iv"]["dl_random"]["estimate"]
+    assert _close(results[0], ref) and _close(results[1], ref)
+
+
+def test_single_study_and_not_estimable_outcomes(tmp_path):
+    (tmp_path / "s.csv").write_text("study,e1,n1,e2,n2,hr,lo,hi\nA 2001,0,20,0,22,,,\nB 2003,,,,,0.7,0.5,0.9\n",
+                                    encoding="utf-8")
+    cfg = {"name": "edge", "studies": str(tmp_path / "s.csv"), "study_column": "study", "outcomes": [
+        {"name": "rr", "type": "dichotomous", "columns": {"experimental_events": "e1", "experimental_total": "n1",
+                                                          "control_events": "e2", "control_total": "n2"}},
+        {"name": "hr", "type": "generic", "model": "random", "columns": {"estimate": "hr", "lower": "lo",
+                                                                         "upper": "hi"}}]}
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    rr, hr = _run(tmp_path / "m.yaml", tmp_path / "out")["analyses"]
+    assert rr["k"] == 0 and rr["note"] == "no study is estimable"
+    se = (math.log(0.9) - math.log(0.5)) / (2 * 1.959963984540054)  # one study: the pooled value is the study
+    assert hr["k"] == 1 and _close(hr["estimate"], 0.7) and _close(hr["se"], se) and hr["pi_low"] is None

@@ -11,6 +11,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from pipeline.figures import labels as L
 from pipeline.figures.style import GREY, GROUP_COLOURS, theme
+from pipeline.meta.forest import text_language
 from pipeline.meta.words import ci_label
 from pipeline.report.i18n import t
 
@@ -45,7 +46,9 @@ def plot_literature(lit: dict, lang: str = "en") -> Figure:
     n = len(rows)
     biggest = max(r.get("size", 1) for r in rows)
     ci = ci_label(lit["conf_level"])
-    with theme(lang):
+    # Chinese cohort names in an English report still need a CJK font
+    font_lang = lang if lang == "zh" else text_language(*(r["label"] for r in rows))
+    with theme(font_lang):
         fig = Figure(figsize=(8.6, 1.25 + 0.3 * n))
         h = fig.get_figheight()
         ax = fig.add_axes((0.50, 0.62 / h, 0.30, (0.3 * n) / h))

@@ -9,6 +9,7 @@ axis the 'favours' labels.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -16,7 +17,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, NullLocator
 from matplotlib.transforms import blended_transform_factory
 
-from pipeline.figures.style import GREY, SINGLE_COLOUR, theme
+from pipeline.figures.style import GREY, SINGLE_COLOUR, figure_language, theme
 from pipeline.meta.words import (
     MEASURE_WORDS,
     ci_label,
@@ -29,6 +30,15 @@ from pipeline.meta.words import (
 ROW_IN = 0.19  # inches per row
 TEXT = 7.6  # font size
 PLOT_X0, PLOT_X1 = 0.70, 0.975  # the plot's horizontal span (figure fraction)
+
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def text_language(*texts: object) -> str:
+    """'zh' (a CJK font) when any text holds CJK characters and a CJK font is installed, else 'en'
+    (``figure_language`` logs how to install one)."""
+    return figure_language("zh") if any(_CJK.search(str(x)) for x in texts if x) else "en"
 
 
 def _columns(a: dict, labels: dict) -> list[tuple[str, str, float, str]]:
@@ -184,7 +194,9 @@ def plot_forest(a: dict, labels: dict, title: str | None = None) -> Figure:
     n = len(rows)
     head_in, foot_in = 0.62 + (0.2 if title else 0), 0.62
     height = head_in + foot_in + n * ROW_IN
-    with theme("en"):
+    lang = text_language(title, *labels.values(), *(s["study"] for s in a["studies"]),
+                         *(g["subgroup"] for g in a.get("subgroups") or []))
+    with theme(lang):
         fig = Figure(figsize=(10.0, height))
         ax = fig.add_axes((PLOT_X0, foot_in / height, PLOT_X1 - PLOT_X0, n * ROW_IN / height))
         ax.set_ylim(n - 0.5, -0.5)

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from pipeline.figures.style import GREY, SINGLE_COLOUR, theme
+from pipeline.meta.forest import text_language
 from pipeline.meta.pool import z_crit
 from pipeline.meta.words import MEASURE_WORDS, ci_label
 
@@ -18,7 +19,7 @@ def plot_funnel(a: dict, yi: np.ndarray, vi: np.ndarray, title: str | None = Non
     centre = float(a["analysis_scale_estimate"])
     crit = z_crit(a["conf_level"])
     top = float(se.max()) * 1.08
-    with theme("en"):
+    with theme(text_language(title)):
         fig = Figure(figsize=(5.2, 4.2), layout="constrained")
         ax = fig.add_subplot()
         log = a["scale"] == "log"

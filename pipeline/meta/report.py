@@ -77,7 +77,7 @@ def result_sentence(a: dict) -> str:
         return "No study was estimable."
     est = estimate_words(a["estimate"], a["ci_low"], a["ci_high"], a["scale"], a["measure"])
     test = "" if a["measure"] == "proportion" else f", Z = {abs(a['z']):.2f}, {p_revman(a['p'])}"
-    s = (f"{a['measure']} {est} ({ci_label(a['conf_level'])}; {a['method']}), k = {a['k']} studies{test}. "
+    s = (f"{a['measure']} {est} ({ci_label(a['conf_level'])}; {a['method']}), k = {a['k']} {'study' if a['k'] == 1 else 'studies'}{test}. "
          f"Heterogeneity: Q = {a['Q']:.2f}, df = {a['Q_df']}, "
          f"{p_revman(a['Q_p'])}, I\u00b2 = {a['I2']:.1f}%, tau\u00b2 = {a['tau2']:.4f}.")
     if a.get("pi_low") is not None:
