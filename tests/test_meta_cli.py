@@ -196,6 +196,7 @@ def test_bad_config_exit_2(tmp_path):
     assert r.exit_code == 2 and "not found" in r.output
 
 
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # machines without a CJK font
 def test_xlsx_and_gb18030_tables_and_escaped_report(tmp_path):
     """The studies table goes through the project's loader: .xlsx, and a GB18030 CSV with Chinese labels;
     study labels that look like HTML are escaped in the HTML report."""
