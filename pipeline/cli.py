@@ -247,3 +247,22 @@ def runs(out_root: str, study: str | None, json_path: str | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command()
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False),
+              help="Meta-analysis config (YAML): the studies table and the outcomes to pool.")
+@click.option("--out", "out_root", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Root folder; the output goes to OUT/<name>/.")
+@click.option("--no-figures", is_flag=True, help="Skip the forest and funnel plots.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@_user_errors
+def meta(config_path: str, out_root: str, no_figures: bool, quiet: bool) -> None:
+    """Meta-analysis of published studies (RevMan 5 / metafor methods): meta.json, forest plots, report."""
+    _setup_logging(quiet)
+    from pipeline.meta.config import load_meta_config
+    from pipeline.meta.run import run_meta
+
+    folder = run_meta(load_meta_config(config_path), Path(out_root), figures=not no_figures)
+    if not quiet:
+        click.echo(str(folder))

@@ -187,6 +187,28 @@ class Report(_Strict):
     max_patients_per_figure: int = Field(200, ge=10, le=5_000)
 
 
+class LiteratureStudy(_Strict):
+    """A published cohort to set this cohort beside (``literature:``): give ``responders`` or ``orr_pct``."""
+
+    name: str = Field(..., min_length=1, max_length=120)
+    n: int = Field(..., gt=0)
+    #: Responders (>= PR); or ``orr_pct``, the published percentage (responders = the rounded count).
+    responders: int | None = Field(None, ge=0)
+    orr_pct: float | None = Field(None, ge=0, le=100)
+    median_pfs_months: float | None = Field(None, ge=0)
+    median_os_months: float | None = Field(None, ge=0)
+    regimen: str | None = None
+    reference: str | None = None
+
+    @model_validator(mode="after")
+    def _one_orr(self) -> LiteratureStudy:
+        if (self.responders is None) == (self.orr_pct is None):
+            raise ValueError(f"{self.name}: give exactly one of responders or orr_pct")
+        if self.responders is not None and self.responders > self.n:
+            raise ValueError(f"{self.name}: responders ({self.responders}) must be <= n ({self.n})")
+        return self
+
+
 class StudyConfig(_Strict):
     study: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80)
     cutoff: dt.date
@@ -206,6 +228,8 @@ class StudyConfig(_Strict):
     response: Response = Field(default_factory=Response)
     analysis: Analysis = Field(default_factory=Analysis)
     report: Report = Field(default_factory=Report)
+    #: Published cohorts the report sets this cohort's ORR and medians beside.
+    literature: list[LiteratureStudy] = Field(default_factory=list)
     #: Folder the config was read from (inputs are relative to it). Not a YAML key.
     base_dir: Path = Field(default=Path("."), exclude=True)
 

@@ -228,3 +228,18 @@ def test_paper_table_refuses_a_run_of_another_study(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "demo" in res.output
     res = CliRunner().invoke(main, ["paper-table", "--run", str(tmp_path / "nothing")])
     assert res.exit_code == 2 and "not a run folder" in res.output
+
+
+def test_replica_sets_its_orr_beside_the_five_published_cohorts(results: dict, run_folder: Path) -> None:
+    """config/bendamustine_rrmm.yaml's ``literature:``: the five cohorts of the paper's discussion (only
+    percentages published -> rounded counts) and this cohort's own ORR, 11/29."""
+    lit = results["literature"]
+    got = [(s["name"], s["n"], s["responders"], s["median_pfs_months"]) for s in lit["studies"]]
+    assert got == [("BRd", 50, 45, 18.6), ("BRd, lower dose", 38, 18, 10.0), ("BVd", 73, 42, 10.8),
+                   ("BPd", 38, 23, 9.6), ("BKd", 63, 32, 11.6)]  # 44.5 -> 45, 18.24, 42.34, 23.18, 32.13
+    assert all(s["responders_from_pct"] for s in lit["studies"])
+    c = lit["cohort"]
+    assert (c["responders"], c["n"]) == (11, 29) and c["population"].startswith("response-evaluable")
+    assert lit["pooled"]["k"] == 5
+    md = (run_folder / "report.md").read_text(encoding="utf-8")
+    assert "This cohort beside published cohorts" in md and "11/29 (37.9%" in md

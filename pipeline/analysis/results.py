@@ -8,6 +8,7 @@ import pandas as pd
 
 from pipeline.analysis.adverse import ae_table
 from pipeline.analysis.agreement import agreement
+from pipeline.analysis.literature import literature_comparison
 from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
 from pipeline.analysis.survival import (
     Curve,
@@ -47,6 +48,7 @@ class AnalysisResult:
     curves: list[Curve] = field(default_factory=list)
     landmark_curves: list[Curve] = field(default_factory=list)
     agreement: dict | None = None
+    literature: dict | None = None
 
 
 def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
@@ -59,7 +61,7 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
     lm_comp, lm_surv, lm_curves = landmark(adsl, adtte, config)
     max_months = float(adtte["AVAL"].max() / DAYS_PER_MONTH) if len(adtte) else 12.0
     ticks = month_ticks(max_months)
-    return AnalysisResult(
+    res = AnalysisResult(
         response=response, adsl=adsl, adrs=adrs, adtte=adtte,
         rates=response_rates(adsl, config),
         best_response=best_response_counts(adsl, config),
@@ -74,6 +76,8 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
         ticks_months=ticks, curves=curves, landmark_curves=lm_curves,
         agreement=agreement(adrs) if response.source == "derived" else None,
     )
+    res.literature = literature_comparison(res.rates, res.survival, config)
+    return res
 
 
 def check_config_columns(config: StudyConfig, adsl: pd.DataFrame) -> None:
@@ -152,6 +156,7 @@ def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) 
             "evaluable_min_cycles": config.analysis.evaluable_min_cycles,
             "landmark_days": config.analysis.landmark_days,
         },
+        "literature": res.literature,
     }
 
 

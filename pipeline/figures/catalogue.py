@@ -19,9 +19,12 @@ from pipeline.figures import labels as L
 from pipeline.figures.flow import patient_flow, plot_patient_flow
 from pipeline.figures.forest import plot_forest
 from pipeline.figures.km import km_panels
+from pipeline.figures.literature import plot_literature
 from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, waterfall_data
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
+from pipeline.meta.words import ci_label
 from pipeline.report.fmt import level as ci_level
+from pipeline.report.i18n import t
 
 
 @dataclass
@@ -172,6 +175,10 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
             section = "comparisons"
         specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
 
+    if res.literature:
+        specs.append(FigureSpec("literature_orr", "response",
+                                t("cap_literature", tl, ci=ci_label(res.literature["conf_level"])),
+                                lambda: plot_literature(res.literature, lang)))
     comps = res.comparisons
     has_hr = comps is not None and not comps.empty and comps["hr"].notna().any()
     if has_hr:

@@ -24,6 +24,7 @@ from pipeline.figures.flow import patient_flow
 from pipeline.report import fmt
 from pipeline.report import tables as T
 from pipeline.report.i18n import S, t
+from pipeline.report.literature import literature_sentence, literature_table
 from pipeline.report.methods import methods
 
 SECTIONS = ("cohort", "baseline", "response", "survival", "comparisons", "ae", "quality", "methods", "provenance")
@@ -210,6 +211,11 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
             s.append(b.table(T.disagreements_display(ag["disagreements"], lang)))
     elif source == "derived":
         s.append({"kind": "p", "text": t("s_no_agreement", lang)})
+    if res.literature:
+        s.append({"kind": "h3", "text": t("t_literature", lang)})
+        s.append({"kind": "p", "text": literature_sentence(res.literature, lang)})
+        add_figures("response", lambda f: f.name == "literature_orr")
+        s.append(b.table(literature_table(res.literature, lang)))
 
     # ---- 4. survival
     s = sections["survival"].blocks

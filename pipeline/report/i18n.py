@@ -207,6 +207,43 @@ S: dict[str, dict[str, str]] = {
     "s_listing_elsewhere": {"en": "{what}: {n} rows, more than the {limit} a report prints; the complete list is in "
                                   "{where}.",
                             "zh": "{what}：共 {n} 行，超过报告显示的上限 {limit} 行；完整列表见 {where}。"},
+    # this cohort beside published cohorts (literature:)
+    "t_literature": {"en": "This cohort beside published cohorts", "zh": "本队列与已发表队列的比较"},
+    "s_literature": {"en": "ORR of this cohort, {pop}: {n}/{N} ({pct}%; {ci} {lo}-{hi}%). The pooled ORR of the "
+                           "{k} published cohorts was {est}% ({ci} {plo}-{phi}%; DerSimonian-Laird random effects "
+                           "on the logit scale; I\u00b2 = {i2}%).",
+                     "zh": "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}-{hi}%）。{k} 个已发表队列的合并 ORR 为 "
+                           "{est}%（{ci} {plo}-{phi}%；DerSimonian-Laird 随机效应模型，logit 尺度；I\u00b2 = {i2}%）。"},
+    "s_literature_one": {"en": "ORR of this cohort, {pop}: {n}/{N} ({pct}%; {ci} {lo}-{hi}%).",
+                         "zh": "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}-{hi}%）。"},
+    "t_lit_table": {"en": "Published cohorts: response and median survival", "zh": "已发表队列：疗效与中位生存"},
+    "c_lit_study": {"en": "Cohort", "zh": "队列"},
+    "c_lit_regimen": {"en": "Regimen", "zh": "方案"},
+    "c_lit_resp": {"en": "Responders/n", "zh": "缓解例数/n"},
+    "c_lit_orr": {"en": "ORR, % ({ci})", "zh": "ORR，%（{ci}）"},
+    "c_lit_pfs": {"en": "Median PFS, months", "zh": "中位 PFS（月）"},
+    "c_lit_os": {"en": "Median OS, months", "zh": "中位 OS（月）"},
+    "c_lit_ref": {"en": "Reference", "zh": "文献"},
+    "lit_this_cohort": {"en": "This cohort: {pop}", "zh": "本队列：{pop}"},
+    "lit_pooled": {"en": "Published cohorts, pooled (random effects)", "zh": "已发表队列合并（随机效应）"},
+    "fn_lit": {"en": "ORR with exact (Clopper-Pearson) {ci}. Pooled: DerSimonian-Laird random effects on the logit "
+                     "scale (R: metafor::rma(measure = \"PLO\", method = \"DL\")), published cohorts only. Published "
+                     "medians as reported; this cohort's are Kaplan-Meier medians. —: not reported.",
+               "zh": "ORR 及精确（Clopper-Pearson）{ci}。合并值：仅纳入已发表队列，logit 尺度 DerSimonian-Laird 随机效应"
+                     "模型（R：metafor::rma(measure = \"PLO\", method = \"DL\")）。已发表队列的中位时间为文献报告值；"
+                     "本队列为 Kaplan-Meier 中位时间。—：未报告。"},
+    "fn_lit_pct": {"en": "Only a percentage was published for {names}: responders = published % x n, rounded to a "
+                         "whole patient.",
+                   "zh": "{names} 仅报告了百分比：缓解例数 = 报告百分比 × n，四舍五入至整数。"},
+    "fn_lit_odd": {"en": "For {names} no whole number of responders out of n gives the published percentage; the "
+                         "nearest count is used.",
+                   "zh": "{names}：n 例中没有任何整数缓解例数能得到报告的百分比，采用最接近的例数。"},
+    "cap_literature": {"en": "Objective response rate (≥ PR) of this cohort beside published cohorts, with exact "
+                             "(Clopper-Pearson) {ci}s; square size grows with the number of patients. Diamond: "
+                             "DerSimonian-Laird random-effects pooled ORR of the published cohorts (logit scale).",
+                       "zh": "本队列与已发表队列的客观缓解率（≥PR）及精确（Clopper-Pearson）{ci}；方块大小随患者数增大。"
+                             "菱形：已发表队列的 DerSimonian-Laird 随机效应合并 ORR（logit 尺度）。"},
+    "lit_x": {"en": "Objective response rate, %", "zh": "客观缓解率（%）"},
 }
 
 #: Table 1 labels (by variable) and levels in Chinese; English uses the analysis' own labels.
