@@ -3,6 +3,9 @@ group and the subgroup forest; their results.json keys and output tables."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
 from pipeline.analysis.models import cox_models, stratified_logrank
@@ -22,8 +25,25 @@ def adjusted_analyses(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConf
             "table1_by": table1_by(adsl, config), "subgroups": subgroups(adsl, adtte, config)}
 
 
+def _finite(v):
+    """JSON-safe: NaN/inf (e.g. a test p that scipy cannot compute) -> None, numpy scalars -> Python."""
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_finite(x) for x in v]
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return float(v) if math.isfinite(v) else None
+    return v
+
+
 def adjusted_json(adj: dict | None) -> dict:
-    """results.json keys (only those configured)."""
+    """results.json keys (only those configured); no NaN or inf."""
+    return _finite(_adjusted_json(adj))
+
+
+def _adjusted_json(adj: dict | None) -> dict:
     if adj is None:
         return {}
     out = {}

@@ -6,23 +6,38 @@ from __future__ import annotations
 import numpy as np
 
 
-def _count_below(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """For each query q: #{points j : lo_q <= a_j <= hi_q and b_j < r_q}, vectorised.
+def _count_below(a, b, st, span, lo, st_q, r) -> np.ndarray:
+    """For each query q: #{points j in stratum st_q : a_j >= lo_q, b_j < r_q}, vectorised.
 
-    Bit decomposition of r: {b < r} is the disjoint union, over the bits L set in r, of
-    {b >> L == (r >> L) - 1}; each level is one sort and two binary searches (O(n log^2 n)).
+    Point j's key a_j = st_j * span + (position in time), so "a_j >= lo_q within the stratum" is
+    lo_q <= a_j <= (st_q + 1) * span - 1. Bit decomposition of r: {b < r} is the disjoint union, over
+    the bits L set in r, of {b >> L == (r >> L) - 1}; per level one sort and one binary search
+    (the upper end of the range is a count per (node, stratum)): O(n log^2 n).
     """
     out = np.zeros(r.size, dtype=np.int64)
-    width = int(max(a.max(), hi.max())) + 2
+    width = int(a.max()) + 2
+    n_strata = int(st.max()) + 1
     bits = int(max(b.max(), r.max())).bit_length() + 1
     for level in range(bits):
-        keys = np.sort((b >> level) * width + a)
+        node = b >> level
+        keys = np.sort(node * width + a)
+        n_nodes = int(node.max()) + 2
+        per = np.bincount(node * n_strata + st, minlength=n_nodes * n_strata).reshape(n_nodes, n_strata)
+        upto = np.cumsum(per, axis=1)  # points of the node in strata <= s
+        node_start = np.concatenate([[0], np.cumsum(per.sum(axis=1))])
         hit = ((r >> level) & 1) == 1
         v = (r[hit] >> level) - 1
-        left = np.searchsorted(keys, v * width + lo[hit], side="left")
-        right = np.searchsorted(keys, v * width + hi[hit], side="right")
-        out[hit] += right - left
+        below_lo = np.searchsorted(keys, v * width + lo[hit], side="left") - node_start[v]
+        out[hit] += upto[v, st_q[hit]] - below_lo
     return out
+
+
+def _count_equal(a, b, lo, hi, r) -> np.ndarray:
+    """#{points j : lo_q <= a_j <= hi_q, b_j == r_q} (two binary searches on (b, a))."""
+    width = int(max(a.max(), hi.max())) + 2
+    keys = np.sort(b * width + a)
+    return (np.searchsorted(keys, r * width + hi, side="right")
+            - np.searchsorted(keys, r * width + lo, side="left"))
 
 
 def concordance(time, event, score, strata=None) -> dict:
@@ -61,13 +76,14 @@ def concordance(time, event, score, strata=None) -> dict:
     lo = (st * span + 2 * trank + 1)[e]
     hi = (st * span + span - 1)[e]
     r = srank[e].astype(np.int64)
-    below = _count_below(a, srank.astype(np.int64), lo, hi, r)
-    below_eq = _count_below(a, srank.astype(np.int64), lo, hi, r + 1)
+    sr = srank.astype(np.int64)
+    below = _count_below(a, sr, st, span, lo, st[e], r)
+    tied_q = _count_equal(a, sr, lo, hi, r)
     # comparable partners: rows in the same stratum with a >= lo
     keys = np.sort(a)
     total = np.searchsorted(keys, hi, side="right") - np.searchsorted(keys, lo, side="left")
     conc = int(below.sum())
-    tied = int((below_eq - below).sum())
+    tied = int(tied_q.sum())
     disc = int(total.sum()) - conc - tied
     denom = conc + disc + tied
     c = (conc + tied / 2) / denom if denom > 0 else float("nan")

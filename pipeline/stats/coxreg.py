@@ -82,11 +82,12 @@ class CoxModel:
 
 def _evaluate(rs: RiskSets, beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """Log partial likelihood, score vector and information matrix at ``beta``."""
-    s0, s1, s2, lp = rs.sums(beta)
+    s0, s1, lp = rs.sums(beta)
     xbar = s1 / s0[:, None]
     loglik = float(lp[rs.event].sum() - np.log(s0).sum())
     score = rs.x[rs.event].sum(axis=0) - xbar.sum(axis=0)
-    info = (s2 / s0[:, None, None]).sum(axis=0) - xbar.T @ xbar
+    (s2,) = rs.second(s0, [np.ones(s0.size)])
+    info = s2 - xbar.T @ xbar
     return loglik, score, info
 
 
@@ -150,12 +151,14 @@ def _precheck(x: np.ndarray, names, groups, event: np.ndarray, strata: np.ndarra
                     "infinite or zero; monotone likelihood), not reported"
                 )
     xc = x - x.mean(axis=0)
-    for k in range(1, p + 1):
-        if np.linalg.matrix_rank(xc[:, :k]) < k:
-            raise ModelError(
-                f"covariate {_owner(groups, k - 1)!r}: column {names[k - 1]!r} is collinear with the "
-                "covariates before it"
-            )
+    xc = xc / np.sqrt((xc**2).sum(axis=0))
+    diag = np.abs(np.diag(np.linalg.qr(xc, mode="r")))
+    bad = np.flatnonzero(diag < 1e-9)
+    if bad.size:  # |R_kk| ~ 0: column k lies in the span of the columns before it
+        k = int(bad[0])
+        raise ModelError(
+            f"covariate {_owner(groups, k)!r}: column {names[k]!r} is collinear with the covariates before it"
+        )
 
 
 def _tests(beta, var, info, loglik0, loglik, sctest, p) -> tuple[ChiTest, ChiTest, ChiTest]:

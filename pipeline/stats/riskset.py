@@ -83,10 +83,16 @@ class RiskSets:
         return int(self.x.shape[0])
 
     def _block_sums(self, w: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """Sum of w (n, ...) over each block; rows outside ``mask`` count 0."""
-        if mask is not None:
-            w = np.where(mask.reshape((-1,) + (1,) * (w.ndim - 1)), w, 0.0)
-        return np.add.reduceat(w, self.starts, axis=0)
+        """Sum of w (n, ...) over each block; with ``mask`` (the events) only over its rows, as
+        (K, ...) with zeros where a block has none."""
+        if mask is None:
+            return np.add.reduceat(w, self.starts, axis=0)
+        rows = np.flatnonzero(mask)
+        k = self.key[rows]
+        first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        out = np.zeros((self.starts.size,) + w.shape[1:])
+        out[k[first]] = np.add.reduceat(w[rows], first, axis=0)
+        return out
 
     def _at_risk(self, blocks: np.ndarray) -> np.ndarray:
         """Sum over the blocks of the same stratum at or after each block (the risk set)."""
@@ -94,8 +100,8 @@ class RiskSets:
         rc = np.concatenate([rc, np.zeros((1,) + rc.shape[1:])], axis=0)
         return rc[:-1] - rc[self.next_stratum]
 
-    def sums(self, beta: np.ndarray, second: bool = True):
-        """Per event term: S0 (m,), S1 (m, p), S2 (m, p, p) or None; and the linear predictor.
+    def sums(self, beta: np.ndarray):
+        """Per event term: S0 (m,), S1 (m, p), and the linear predictor (n,).
 
         S_k = sum over the (Efron-reduced) risk set of exp(x beta) x^(tensor k).
         """
@@ -103,15 +109,29 @@ class RiskSets:
         r = np.exp(lp)
         rx = r[:, None] * self.x
         j, f = self.rep, self.frac
+        self._r = r
         out = []
-        terms = [r, rx]
-        if second:
-            terms.append(rx[:, :, None] * self.x[:, None, :])
-        for w in terms:
+        for w in (r, rx):
             risk = self._at_risk(self._block_sums(w))
             dead = self._block_sums(w, self.event)
             fr = f.reshape((-1,) + (1,) * (w.ndim - 1))
             out.append(risk[j] - fr * dead[j])
-        if not second:
-            out.append(None)
-        return out[0], out[1], out[2], lp
+        return out[0], out[1], lp
+
+    def second(self, s0: np.ndarray, weights: list[np.ndarray]) -> list[np.ndarray]:
+        """sum_k w_k S2_k / S0_k (p, p) for each per-term weight vector w, at the beta of the last
+        :meth:`sums` call, without forming the (m, p, p) array: S2_k = R2[b] - f_k D2[b] for the
+        term's block b, so the sum is sum_b R2[b] sum_k w_k / S0_k - D2[b] sum_k w_k f_k / S0_k."""
+        x = self.x
+        rxx = (self._r[:, None] * x)[:, :, None] * x[:, None, :]
+        risk = self._at_risk(self._block_sums(rxx))
+        dead = self._block_sums(rxx, self.event)
+        blocks = np.unique(self.rep)
+        pos = np.searchsorted(blocks, self.rep)
+        r2, d2 = risk[blocks], dead[blocks]
+        out = []
+        for w in weights:
+            a = np.bincount(pos, weights=w / s0, minlength=blocks.size)
+            b = np.bincount(pos, weights=w * self.frac / s0, minlength=blocks.size)
+            out.append(np.tensordot(a, r2, axes=1) - np.tensordot(b, d2, axes=1))
+        return out

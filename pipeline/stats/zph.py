@@ -45,13 +45,15 @@ def _km_transform(rs) -> np.ndarray:
 def _pieces(model: CoxModel):
     """Per event term: g(t), risk-set mean and variance at the fitted beta; per event row: x, g."""
     rs = model.fit
-    s0, s1, s2, _ = rs.sums(model.coef)
+    s0, s1, _ = rs.sums(model.coef)
     xbar = s1 / s0[:, None]
-    v = s2 / s0[:, None, None] - xbar[:, :, None] * xbar[:, None, :]
     tt = _km_transform(rs)
     g_row = tt - tt[rs.event].mean()
     g_term = g_row[rs.starts[rs.rep]]
-    return xbar, v, g_row, g_term
+    vs = rs.second(s0, [np.ones(s0.size), g_term, g_term**2])
+    for k, w in enumerate((np.ones(s0.size), g_term, g_term**2)):
+        vs[k] = vs[k] - (w[:, None] * xbar).T @ xbar
+    return xbar, vs, g_row, g_term
 
 
 def cox_zph(model: CoxModel) -> ZphResult:
@@ -76,13 +78,13 @@ def cox_zph(model: CoxModel) -> ZphResult:
     """
     rs = model.fit
     p = model.coef.size
-    xbar, v, g_row, g_term = _pieces(model)
+    xbar, (v0, v1, v2), g_row, g_term = _pieces(model)
     ev = rs.event
     u_g = (g_row[ev, None] * rs.x[ev]).sum(axis=0) - (g_term[:, None] * xbar).sum(axis=0)
     imat = np.zeros((2 * p, 2 * p))
-    imat[:p, :p] = v.sum(axis=0)
-    imat[:p, p:] = imat[p:, :p] = (g_term[:, None, None] * v).sum(axis=0)
-    imat[p:, p:] = (g_term[:, None, None] ** 2 * v).sum(axis=0)
+    imat[:p, :p] = v0
+    imat[:p, p:] = imat[p:, :p] = v1
+    imat[p:, p:] = v2
     terms = []
     for name, cols in model.groups:
         kk = list(range(p)) + [p + c for c in cols]
