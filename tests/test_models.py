@@ -151,3 +151,12 @@ def test_refused_model_is_reported_not_fitted():
     uni = models[0]
     assert uni["terms"] == [] and "no events in 'flagyes'" in uni["note"]
     assert "no events" in models[-1]["note"] and models[-1]["terms"] == []
+
+
+def test_table1_by_uses_one_statistic_per_row():
+    """A row that is not normal in every group shows median (Q1, Q3) in every group (the test is
+    rank-based), never mean ± SD in one group and a median in the other."""
+    adsl, adtte = _data()
+    t = adjusted_analyses(adsl, adtte, _config({"table1_by": "sex"}))["table1_by"]
+    age = t[t.variable == "age"].iloc[0]
+    assert "±" not in age["F"] and "±" not in age["M"] and "(" in age["F"]

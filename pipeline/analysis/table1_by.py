@@ -78,8 +78,10 @@ def table1_by(adsl: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
         if col not in df or df[col].notna().sum() == 0 or col == by:
             continue
         vals = pd.to_numeric(df[col], errors="coerce")
-        cells = {n: format_continuous(summarize_continuous(vals[g == n])) for n in names}
         samples = [vals[g == n].dropna().to_numpy(dtype=float) for n in names]
+        # one statistic per row, the one the test assumes: mean ± SD when normal in every group
+        kind = "mean_sd" if _normal([x for x in samples if len(x)]) else "median_iqr"
+        cells = {n: format_continuous({**summarize_continuous(vals[g == n]), "summary": kind}) for n in names}
         rows.append(_row(col, label, None, cells, continuous_test(samples)))
     cats = [(c, lab) for c, lab, _ in CATEGORICAL] + EXTRA_CATEGORICAL
     for col, label in cats:
