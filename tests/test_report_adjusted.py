@@ -62,3 +62,19 @@ def test_zph_plot_draws_residuals():
     fig = plot_zph(z, lang="en")
     ax = fig.axes[0]
     assert len(ax.collections[0].get_offsets()) == 40 and "p = 0.010" in ax.get_title(loc="left")
+
+
+def test_issue_yaml_runs_and_strata_are_reported(tmp_path):
+    """The YAML of the issue (comparison cycles, subgroups incl. prior_lines via its comparison
+    threshold), plus strata: the stratified log-rank table appears."""
+    models = {"endpoints": ["PFS", "OS"], "ties": "efron", "strata": "sex",
+              "covariates": [{"name": "age", "per": 10}, {"name": "prior_lines", "threshold": 3},
+                             {"name": "emd_any"}]}
+    res, config, _ = make_result(tmp_path, n=40, level="patients", models=models, table1_by="cycles",
+                                 subgroups={"comparison": "cycles", "by": ["sex", "emd_any", "prior_lines"]})
+    md = render_markdown(assemble_document(res, config))
+    assert "Stratified log-rank tests (strata: Sex)" in md and "stratified by Sex" in md
+    subs = {r["subgroup"] for r in res.adjusted["subgroups"]}
+    assert subs == {"sex", "emd_any", "prior_lines"}
+    pl = next(r for r in res.adjusted["subgroups"] if r["subgroup"] == "prior_lines")
+    assert [lv["level"] for lv in pl["levels"]] == ["< 3", ">= 3"]
