@@ -195,3 +195,10 @@ def test_concordance_equals_pair_enumeration_with_strata_and_ties():
                     tie += s[i] == s[j]
         res = concordance(t, e, s, st)
         assert (res["concordant"], res["discordant"], res["tied_x"]) == (conc, disc, tie)
+
+
+def test_refuses_no_patients_and_no_events():
+    with pytest.raises(ModelError, match="needs patients"):
+        cox_fit(np.zeros(0), np.zeros(0), np.zeros((0, 1)), ["a"])
+    with pytest.raises(ModelError, match="needs events"):
+        cox_fit(np.arange(5.0), np.zeros(5), np.arange(5.0)[:, None], ["a"])

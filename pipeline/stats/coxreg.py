@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy.stats import chi2, norm
 
 from pipeline.stats.concordance import concordance
@@ -127,6 +128,8 @@ def _precheck(x: np.ndarray, names, groups, event: np.ndarray, strata: np.ndarra
     """Refuse constant, collinear and no-event-level columns before iterating."""
     n, p = x.shape
     events = int(event.sum())
+    if n == 0:
+        raise ModelError("Cox model needs patients; none has this endpoint and every covariate")
     if events == 0:
         raise ModelError("Cox model needs events; there are none")
     if p >= events:
@@ -213,11 +216,12 @@ def cox_fit(time, event, x, names, *, groups=None, strata=None, ties: str = "efr
         raise ValueError(f"ties must be one of {TIES}, got {ties!r}")
     t = np.asarray(time, dtype=np.float64)
     e = np.asarray(event, dtype=np.float64)
-    xm = np.asarray(x, dtype=np.float64).reshape(t.size, -1)
     names = [str(n) for n in names]
+    xm = np.asarray(x, dtype=np.float64)
+    xm = xm[:, None] if xm.ndim == 1 else xm
+    if xm.shape != (t.size, len(names)):
+        raise ValueError(f"x must be (n, p) = ({t.size}, {len(names)}), one column per name; got {xm.shape}")
     p = xm.shape[1]
-    if len(names) != p:
-        raise ValueError("names must have one entry per column of x")
     if np.isnan(t).any() or np.isnan(e).any() or np.isnan(xm).any():
         raise ValueError("cox_fit needs complete cases (no missing time, event or covariate)")
     groups = tuple((g, tuple(c)) for g, c in groups) if groups else tuple((n, (i,)) for i, n in enumerate(names))
@@ -239,8 +243,6 @@ def cox_fit(time, event, x, names, *, groups=None, strata=None, ties: str = "efr
 
 
 def _codes(strata) -> np.ndarray:
-    import pandas as pd
-
     codes, _ = pd.factorize(pd.Series(strata).astype(str), sort=True)
     return codes.astype(np.int64)
 
