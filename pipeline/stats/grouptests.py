@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -85,12 +86,12 @@ def fisher(table) -> GroupTest:
     states = {tuple(sorted(int(r) for r in rows)): (np.zeros(1), np.ones(1))}
     total = 0.0
     for j in range(cols.size + 1):
-        rest = [int(c) for c in cols[j:]]
+        rest = tuple(int(c) for c in cols[j:])
         nxt: dict = {}
         for rem, (vals, cnts) in states.items():
             hi, lo = _bounds(rem, rest)
             surely_less = const + vals + hi <= thr
-            mass = gammaln(sum(rem) + 1) - sum(gammaln(r + 1) for r in rem) - sum(gammaln(c + 1) for c in rest)
+            mass = _mass(rem, rest)
             total += float((cnts[surely_less] * np.exp(const + vals[surely_less] + mass)).sum())
             keep = ~surely_less & (const + vals + lo <= thr)
             if j < cols.size and keep.any():
@@ -101,7 +102,14 @@ def fisher(table) -> GroupTest:
     return GroupTest("fisher", float(min(1.0, total)))
 
 
-def _column_extremes(c: int, caps) -> tuple[float, float]:
+@lru_cache(maxsize=200_000)
+def _mass(rem: tuple[int, ...], rest: tuple[int, ...]) -> float:
+    """log of the sum over completions of prod 1/x! = log N! - sum log r! - sum log c!."""
+    return float(gammaln(sum(rem) + 1) - gammaln(np.asarray(rem) + 1).sum() - gammaln(np.asarray(rest) + 1).sum())
+
+
+@lru_cache(maxsize=200_000)
+def _column_extremes(c: int, caps: tuple[int, ...]) -> tuple[float, float]:
     """Max and min over x >= 0, x <= caps, sum x = c of -sum log x! (even spread; fill the largest)."""
     caps = sorted(caps)
     even = [0] * len(caps)
@@ -124,7 +132,8 @@ def _column_extremes(c: int, caps) -> tuple[float, float]:
     return -float(gammaln(np.asarray(even) + 1).sum()), -float(gammaln(np.asarray(full) + 1).sum())
 
 
-def _bounds(rem, rest) -> tuple[float, float]:
+@lru_cache(maxsize=200_000)
+def _bounds(rem: tuple[int, ...], rest: tuple[int, ...]) -> tuple[float, float]:
     """Upper and lower bounds of a completion's -sum log x! over the remaining columns."""
     hi = lo = 0.0
     for c in rest:
@@ -133,6 +142,7 @@ def _bounds(rem, rest) -> tuple[float, float]:
     return hi, lo
 
 
+@lru_cache(maxsize=20_000)
 def _compositions(total: int, caps: tuple[int, ...]) -> np.ndarray:
     """All vectors v >= 0 with v <= caps and sum(v) = total."""
     parts = np.zeros((1, 0), dtype=np.int64)
@@ -148,11 +158,19 @@ def _compositions(total: int, caps: tuple[int, ...]) -> np.ndarray:
 
 
 def _expand(nxt: dict, rem, vals, cnts, cj: int) -> None:
+    """Fill the next column every possible way; partial tables reaching the same multiset of remaining
+    row totals go to the same node."""
     comps = _compositions(cj, rem)
     cost = -gammaln(comps + 1).sum(axis=1)
     newrem = np.sort(np.asarray(rem) - comps, axis=1)
-    for k in range(comps.shape[0]):
-        nxt.setdefault(tuple(newrem[k].tolist()), []).append((vals + cost[k], cnts))
+    keys, inv = np.unique(newrem, axis=0, return_inverse=True)
+    inv = inv.ravel()
+    order = np.argsort(inv, kind="stable")
+    bounds = np.searchsorted(inv[order], np.arange(keys.shape[0] + 1))
+    for u in range(keys.shape[0]):
+        ks = order[bounds[u]:bounds[u + 1]]
+        v = (cost[ks, None] + vals[None, :]).ravel()
+        nxt.setdefault(tuple(keys[u].tolist()), []).append((v, np.tile(cnts, ks.size)))
 
 
 def _merge(parts) -> tuple[np.ndarray, np.ndarray]:
