@@ -93,6 +93,53 @@ def _default_comparisons() -> list[Comparison]:
     ]
 
 
+class ModelCovariate(_Strict):
+    """A covariate of the Cox models: any adsl column.
+
+    Numeric: per unit, or per ``per`` units (``per: 10`` = HR per 10 years). ``threshold``: ``>= t``
+    vs ``< t``. Otherwise categorical (treatment contrasts) against ``reference`` (default ``no`` for
+    yes/no columns, else the first level in sorted order).
+    """
+
+    name: str = Field(..., min_length=1)
+    per: float | None = Field(None, gt=0)
+    reference: str | None = None
+    threshold: float | None = None
+
+    @model_validator(mode="after")
+    def _one_coding(self) -> ModelCovariate:
+        if sum(v is not None for v in (self.per, self.reference, self.threshold)) > 1:
+            raise ValueError(f"covariate {self.name!r}: give at most one of per, reference, threshold")
+        return self
+
+
+class Models(_Strict):
+    """Cox regression: univariable screen and one multivariable model per endpoint (MODELS.md 1)."""
+
+    endpoints: list[Literal["PFS", "OS"]] = Field(default_factory=lambda: ["PFS", "OS"], min_length=1)
+    covariates: list[ModelCovariate] = Field(..., min_length=1)
+    ties: Literal["efron", "breslow"] = "efron"
+    #: An adsl column: stratified Cox models and stratified log-rank tests of the comparisons.
+    strata: str | None = None
+
+    @field_validator("covariates")
+    @classmethod
+    def _distinct(cls, v: list[ModelCovariate]) -> list[ModelCovariate]:
+        names = [c.name for c in v]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"covariates listed twice: {dup}")
+        return v
+
+
+class Subgroups(_Strict):
+    """Subgroup forest (MODELS.md 4): the HR of a comparison within each level of each ``by`` column."""
+
+    #: A configured comparison's ``by`` (default: the first comparison).
+    comparison: str | None = None
+    by: list[str] = Field(..., min_length=1)
+
+
 class Analysis(_Strict):
     #: PFS events: progression or death (IMWG), or progression only (as some studies report).
     pfs_events: Literal["progression_or_death", "progression"] = "progression_or_death"
@@ -109,6 +156,12 @@ class Analysis(_Strict):
     comparisons: list[Comparison] = Field(default_factory=_default_comparisons)
     landmark_days: int = Field(56, ge=1)
     cycle_length_days: int = Field(28, ge=1)
+    #: Cox regression (univariable screen + multivariable model, PH test); off when absent.
+    models: Models | None = None
+    #: A configured comparison's ``by``: Table 1 split by its groups, with a p per row.
+    table1_by: str | None = None
+    #: Subgroup forest of a comparison's hazard ratio.
+    subgroups: Subgroups | None = None
 
     @field_validator("survival_times_months")
     @classmethod
@@ -116,6 +169,19 @@ class Analysis(_Strict):
         if any(t <= 0 for t in v):
             raise ValueError("survival times must be > 0 months")
         return sorted(set(v))
+
+    @model_validator(mode="after")
+    def _known_comparisons(self) -> Analysis:
+        known = [c.by for c in self.comparisons]
+        named = [("table1_by", self.table1_by)]
+        if self.subgroups is not None:
+            named.append(("subgroups.comparison", self.subgroups.comparison))
+            if self.subgroups.comparison is None and not known:
+                raise ValueError("subgroups needs a comparison; none is configured")
+        for key, by in named:
+            if by is not None and by not in known:
+                raise ValueError(f"{key}: {by!r} is not a configured comparison's by (one of {known})")
+        return self
 
 
 #: Extra-column types -> the contract's parsing kinds (``yesno`` is parsed as yes/no, then kept as "yes"/"no").

@@ -78,7 +78,7 @@ def prepare(config: StudyConfig) -> Prepared:
 
 def versions() -> dict[str, str]:
     out = {"mmcohort": __version__, "python": platform.python_version()}
-    for pkg in ("pandas", "numpy", "scipy", "lifelines", "matplotlib", "pandera", "pydantic", "openpyxl"):
+    for pkg in ("pandas", "numpy", "scipy", "matplotlib", "pandera", "pydantic", "openpyxl"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.analysis.adjusted import adjusted_analyses, adjusted_json, adjusted_tables
 from pipeline.analysis.adverse import ae_table
 from pipeline.analysis.agreement import agreement
 from pipeline.analysis.literature import literature_comparison
@@ -49,6 +50,7 @@ class AnalysisResult:
     landmark_curves: list[Curve] = field(default_factory=list)
     agreement: dict | None = None
     literature: dict | None = None
+    adjusted: dict | None = None  # pipeline.analysis.adjusted: cox_models, table1_by, subgroups, ...
 
 
 def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
@@ -75,6 +77,7 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
         risk_table=risk_table(curves + lm_curves, ticks),
         ticks_months=ticks, curves=curves, landmark_curves=lm_curves,
         agreement=agreement(adrs) if response.source == "derived" else None,
+        adjusted=adjusted_analyses(adsl, adtte, config),
     )
     res.literature = literature_comparison(res.rates, res.survival, config)
     return res
@@ -147,6 +150,7 @@ def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) 
         "agreement": None if ag is None else {k: ag[k] for k in ("n", "agree", "pct_agree", "kappa")}
         | {"n_disagreements": int(len(ag["disagreements"]))},
         "cutoff_report": cutoff_report,
+        **adjusted_json(res.adjusted),
         "options": {
             "pfs_events": config.analysis.pfs_events, "pfs_censor": config.analysis.pfs_censor,
             "conf_type": config.analysis.conf_type, "conf_level": config.analysis.conf_level,
@@ -176,6 +180,7 @@ def output_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
         "adverse_events": res.adverse_events,
         "followup": pd.DataFrame([res.followup]),
     }
+    out.update(adjusted_tables(res.adjusted))
     if res.agreement is not None:
         conf = res.agreement["confusion"].copy()
         conf.insert(0, "recorded", conf.index.astype(str))

@@ -186,6 +186,9 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
                                 lambda: plot_forest(res.comparisons, res.landmark_comparisons, lang=lang, level=level).figure))
     elif comps is not None and not comps.empty:
         omitted.append(Omitted("forest_hazard_ratios", "comparisons", caption("no_forest", tl)))
+    from pipeline.figures.adjusted_catalogue import adjusted_specs
+
+    specs += adjusted_specs(res, config, lang, tl)
     return specs, omitted
 
 

@@ -21,7 +21,7 @@ from pipeline.config import StudyConfig
 from pipeline.figures import labels as L
 from pipeline.figures.catalogue import Omitted
 from pipeline.figures.flow import patient_flow
-from pipeline.report import fmt
+from pipeline.report import adjusted_blocks, fmt
 from pipeline.report import tables as T
 from pipeline.report.i18n import S, t
 from pipeline.report.literature import literature_sentence, literature_table
@@ -167,6 +167,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     # ---- 2. baseline
     if res.table1 is not None and not res.table1.empty:
         sections["baseline"].blocks.append(b.table(T.table1_display(res.table1, lang)))
+    sections["baseline"].blocks += adjusted_blocks.baseline_blocks(res, config, lang, b)
 
     # ---- 3. response
     s = sections["response"].blocks
@@ -257,6 +258,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
             add_figures("comparisons", lambda f, by=by: f.group_by == by and f.landmark)
     add_figures("comparisons", lambda f: f.name.startswith("forest"))
     add_omitted("comparisons")
+    sections["comparisons"].blocks += adjusted_blocks.comparison_blocks(res, config, lang, b, figs)
 
     # ---- 6. adverse events
     s = sections["ae"].blocks
@@ -291,6 +293,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     # ---- 8. methods
     for blk in methods(config, source, versions, list(res.response.rules or []), lang):
         sections["methods"].blocks.append(b.table(blk["table"]) if blk["kind"] == "rules_table" else blk)
+    sections["methods"].blocks += adjusted_blocks.methods_blocks(config, lang)
 
     # ---- 9. provenance
     s = sections["provenance"].blocks

@@ -304,3 +304,9 @@ def ae_term(term: str, lang: str = "en") -> str:
         zh = AE_ZH.get(term.lower())
         return f"{zh}（{term}）" if zh else term
     return term
+
+
+# the adjusted analyses' words (Cox models, PH test, Table 1 by group, subgroups)
+from pipeline.report.adjusted_text import ADJ  # noqa: E402
+
+S.update(ADJ)
