@@ -93,6 +93,42 @@ def _default_comparisons() -> list[Comparison]:
     ]
 
 
+#: Kaplan-Meier endpoints (adtte PARAMCD): PFS and OS always; RSD = duration of response (DOR, admiralonco's
+#: code) among responders; TTNT = time to next treatment.
+KM_ENDPOINTS = ("PFS", "OS", "RSD", "TTNT")
+#: Derived adsl columns that may be a Fine-Gray covariate besides the patients table's own columns.
+DERIVED_COVARIATES = ("emd_any", "high_risk_fish")
+
+
+class CompetingRisks(_Strict):
+    """Progression vs death without progression (MODELS.md section 2): cumulative incidence per grouping
+    of ``analysis.comparisons``, Gray's test per grouping, and a Fine-Gray model on ``covariates``."""
+
+    enabled: bool = False
+    #: Fine-Gray covariates: patients columns (numeric per unit; categorical against the first level in
+    #: sorted order; a comparison's ``by`` with a threshold as ``>= threshold``). Empty: no Fine-Gray model.
+    covariates: list[str] = Field(default_factory=list)
+
+    @field_validator("covariates")
+    @classmethod
+    def _known_covariates(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if spec_for("patients", c) is None and c not in DERIVED_COVARIATES]
+        if bad:
+            raise ValueError("not a patients column or derived variable: " + ", ".join(bad))
+        if len(set(v)) != len(v):
+            raise ValueError("a covariate is listed twice")
+        return v
+
+
+class RMSTOptions(_Strict):
+    """Restricted mean survival time per group of every comparison, for every Kaplan-Meier endpoint."""
+
+    enabled: bool = False
+    #: Truncation time in months; default (null): per endpoint and comparison, the largest time at which
+    #: every compared group still has a patient at risk.
+    tau_months: float | None = Field(None, gt=0)
+
+
 class Analysis(_Strict):
     #: PFS events: progression or death (IMWG), or progression only (as some studies report).
     pfs_events: Literal["progression_or_death", "progression"] = "progression_or_death"
@@ -109,6 +145,17 @@ class Analysis(_Strict):
     comparisons: list[Comparison] = Field(default_factory=_default_comparisons)
     landmark_days: int = Field(56, ge=1)
     cycle_length_days: int = Field(28, ge=1)
+    #: Kaplan-Meier endpoints analysed (medians, rates, comparisons): PFS and OS, plus RSD (DOR) and TTNT.
+    endpoints: list[Literal["PFS", "OS", "RSD", "TTNT"]] = Field(default_factory=lambda: ["PFS", "OS"])
+    competing_risks: CompetingRisks = Field(default_factory=CompetingRisks)
+    rmst: RMSTOptions = Field(default_factory=RMSTOptions)
+
+    @field_validator("endpoints")
+    @classmethod
+    def _pfs_and_os(cls, v: list[str]) -> list[str]:
+        if not {"PFS", "OS"} <= set(v):
+            raise ValueError("must include PFS and OS (add RSD and/or TTNT to them)")
+        return [e for e in KM_ENDPOINTS if e in v]
 
     @field_validator("survival_times_months")
     @classmethod
@@ -123,6 +170,10 @@ class Report(_Strict):
     title: str | None = None
     #: Draw the figures (PNG + SVG). Off, the report is written without them (faster; for tests and drafts).
     figures: bool = True
+    #: Analyses shown although the published study being replicated did not report them; the report marks
+    #: each "not reported in the published study" (RSD = DOR, TTNT, TTR, competing_risks, rmst).
+    not_in_published_study: list[Literal["RSD", "TTNT", "TTR", "competing_risks", "rmst"]] = Field(
+        default_factory=list)
 
 
 class StudyConfig(_Strict):

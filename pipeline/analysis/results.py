@@ -8,7 +8,9 @@ import pandas as pd
 
 from pipeline.analysis.adverse import ae_table
 from pipeline.analysis.agreement import agreement
+from pipeline.analysis.competing import CompetingResult, competing_risks, cuminc_json
 from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
+from pipeline.analysis.rmst import rmst_table
 from pipeline.analysis.survival import (
     Curve,
     comparisons,
@@ -21,6 +23,7 @@ from pipeline.analysis.survival import (
 from pipeline.analysis.table1 import table1
 from pipeline.config import StudyConfig
 from pipeline.endpoints import ResponseData, derive_adrs, derive_adsl, derive_adtte
+from pipeline.further_endpoints import derive_further_adtte, ttr_summary
 from pipeline.vocab import DAYS_PER_MONTH
 
 
@@ -46,13 +49,16 @@ class AnalysisResult:
     curves: list[Curve] = field(default_factory=list)
     landmark_curves: list[Curve] = field(default_factory=list)
     agreement: dict | None = None
+    competing: CompetingResult | None = None  # analysis.competing_risks (None when off)
+    rmst: list[dict] = field(default_factory=list)  # analysis.rmst
+    ttr: dict | None = None  # time to response among responders (description)
 
 
 def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
     patients = tables["patients"]
     adsl = derive_adsl(patients, response, config)
     adrs = derive_adrs(response, patients)
-    adtte = derive_adtte(adsl, config)
+    adtte = derive_further_adtte(adsl, adrs, derive_adtte(adsl, config))
     surv, surv_rates, curves = km_tables(adsl, adtte, config)
     lm_comp, lm_surv, lm_curves = landmark(adsl, adtte, config)
     max_months = float(adtte["AVAL"].max() / DAYS_PER_MONTH) if len(adtte) else 12.0
@@ -71,6 +77,8 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
         risk_table=risk_table(curves + lm_curves, ticks),
         ticks_months=ticks, curves=curves, landmark_curves=lm_curves,
         agreement=agreement(adrs) if response.source == "derived" else None,
+        competing=competing_risks(adsl, adtte, config), rmst=rmst_table(adsl, adtte, config),
+        ttr=ttr_summary(adtte),
     )
 
 
@@ -120,6 +128,18 @@ def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) 
             "evaluable_min_cycles": config.analysis.evaluable_min_cycles,
             "landmark_days": config.analysis.landmark_days,
         },
+    } | further_results(res)
+
+
+def further_results(res: AnalysisResult) -> dict:
+    """results.json keys of MODELS.md section 2 (competing risks, RMST) and the time to response."""
+    cr = res.competing
+    return {
+        "cumulative_incidence": cuminc_json(cr),
+        "gray_tests": [] if cr is None else _records(cr.gray, ["event", "group_by", "stat", "df", "p"]),
+        "fine_gray": [] if cr is None else [{"event": f["event"], "terms": f["terms"]} for f in cr.fine_gray],
+        "rmst": [{k: r[k] for k in ("endpoint", "group_by", "tau", "groups", "difference")} for r in res.rmst],
+        "time_to_response": res.ttr,
     }
 
 
@@ -139,9 +159,29 @@ def output_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
         "adverse_events": res.adverse_events,
         "followup": pd.DataFrame([res.followup]),
     }
+    out.update(further_tables(res))
     if res.agreement is not None:
         conf = res.agreement["confusion"].copy()
         conf.insert(0, "recorded", conf.index.astype(str))
         out["agreement_confusion"] = conf.reset_index(drop=True)
         out["agreement_disagreements"] = res.agreement["disagreements"]
+    return out
+
+
+def further_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """Output tables of the competing-risks and RMST analyses (only those that ran)."""
+    out: dict[str, pd.DataFrame] = {}
+    cr = res.competing
+    if cr is not None:
+        out["cumulative_incidence"] = cr.cuminc
+        out["gray_tests"] = cr.gray
+        out["fine_gray"] = pd.DataFrame([{"event": f["event"], **t} for f in cr.fine_gray for t in f["terms"]])
+    if res.rmst:
+        out["rmst"] = pd.DataFrame([
+            {"endpoint": r["endpoint"], "group_by": r["group_by"], "tau_months": r["tau"], "group": g["group"],
+             "rmst": g["rmst"], "se": g["se"],
+             **({f"difference_{k}": v for k, v in r["difference"].items()} if r["difference"] else {}),
+             "note": r["note"]} for r in res.rmst for g in r["groups"]])
+    if res.ttr and res.ttr.get("n"):
+        out["time_to_response"] = pd.DataFrame([res.ttr])
     return out

@@ -159,7 +159,8 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     has_hr = comps is not None and not comps.empty and comps["hr"].notna().any()
     if has_hr:
         specs.append(FigureSpec("forest_hazard_ratios", "comparisons", caption("forest", tl, level=level),
-                                lambda: plot_forest(res.comparisons, res.landmark_comparisons, lang=lang).figure))
+                                lambda: plot_forest(_pfs_os(res.comparisons), res.landmark_comparisons,
+                                                    lang=lang).figure))
     elif comps is not None and not comps.empty:
         omitted.append(Omitted("forest_hazard_ratios", "comparisons", caption("no_forest", tl)))
     return specs, omitted
@@ -167,3 +168,8 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
 
 def _drawer(panel, res: AnalysisResult, lang: str) -> Callable[[], Figure]:
     return lambda: panel.draw(res.ticks_months, res.risk_table, lang)
+
+
+def _pfs_os(comps):
+    """The forest plot shows PFS and OS (its title says so); DOR and TTNT are in the tables."""
+    return comps[comps["endpoint"].isin(["PFS", "OS"])]
