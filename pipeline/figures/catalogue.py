@@ -155,6 +155,9 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
             section = "comparisons"
         specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
 
+    from pipeline.figures.cuminc import cuminc_specs  # competing risks (section "competing")
+
+    specs += cuminc_specs(res, config, lang, tl)
     comps = res.comparisons
     has_hr = comps is not None and not comps.empty and comps["hr"].notna().any()
     if has_hr:

@@ -219,4 +219,5 @@ TEXT.update({
     "cif_death": {"en": "Death without progression", "zh": "无进展死亡"},
     "cif_free": {"en": "Alive without progression", "zh": "无进展存活"},
     "gray_p": {"en": "Gray's test p", "zh": "Gray 检验 P"},
+    "cif_ci": {"en": "Progression, {level}% CI", "zh": "疾病进展 {level}% 置信区间"},
 })

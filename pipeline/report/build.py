@@ -23,6 +23,7 @@ from pipeline.figures.catalogue import Omitted
 from pipeline.figures.flow import patient_flow
 from pipeline.report import fmt
 from pipeline.report import tables as T
+from pipeline.report.further import further_blocks, further_methods
 from pipeline.report.i18n import S, t
 from pipeline.report.methods import methods
 
@@ -220,6 +221,8 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     if not res.survival_rates.empty:
         s.append(b.table(T.rates_at_display(res.survival_rates, lang)))
     add_figures("survival")
+    # further endpoints, competing risks, RMST (MODELS.md section 2): end of the survival section
+    s += further_blocks(res, config, b.table, b.figure, figs, lang)
 
     # ---- 5. comparisons
     s = sections["comparisons"].blocks
@@ -275,6 +278,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     # ---- 8. methods
     for blk in methods(config, source, versions, list(res.response.rules or []), lang):
         sections["methods"].blocks.append(b.table(blk["table"]) if blk["kind"] == "rules_table" else blk)
+    sections["methods"].blocks += further_methods(config, lang)
 
     # ---- 9. provenance
     s = sections["provenance"].blocks
