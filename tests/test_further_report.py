@@ -89,3 +89,18 @@ def test_one_figure_per_grouping_plus_overall(run):
     assert {s.group_by for s in specs} == {None} | {c.by for c in cfg.analysis.comparisons
                                                    if any(x.group_by == c.by for x in res.competing.curves)}
     assert all("90% CI" in s.caption for s in specs)
+
+
+def test_dor_goes_through_the_same_km_and_comparison_code_on_responders_only(run):
+    res, cfg, _ = run
+    from pipeline.stats import kaplan_meier, km_median
+
+    rsd = res.adtte[res.adtte["PARAMCD"] == "RSD"]
+    assert len(rsd) > 0
+    overall = res.survival[(res.survival["endpoint"] == "RSD") & res.survival["group_by"].isna()].iloc[0]
+    fit = kaplan_meier(rsd["AVAL"], 1 - rsd["CNSR"])
+    med = km_median(fit).estimate
+    assert overall["n"] == len(rsd) and overall["events"] == int((rsd["CNSR"] == 0).sum())
+    assert (overall["median"] is None and med is None) or overall["median"] == pytest.approx(med / M)
+    comp = res.comparisons[(res.comparisons["endpoint"] == "RSD") & (res.comparisons["group_by"] == "prior_lines")]
+    assert int(comp["n"].iloc[0]) == len(rsd)
