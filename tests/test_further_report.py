@@ -55,6 +55,10 @@ def test_not_in_published_study_is_marked(run):
     cfg2 = cfg.model_copy(update={"report": cfg.report.model_copy(update={"not_in_published_study":
                                                                            ["competing_risks", "rmst"]})})
     _, md = build_report(res, cfg2, lang="en")
+    assert "rows of the survival tables" not in md  # DOR/TTNT not flagged here
+    cfg3 = cfg.model_copy(update={"report": cfg.report.model_copy(update={"not_in_published_study": ["RSD", "TTNT"]})})
+    _, md3 = build_report(res, cfg3, lang="en")
+    assert "The DOR, TTNT rows of the survival tables and figures were not reported in the published study." in md3
     assert "Not reported in the published study: competing-risks analysis, restricted mean survival time." in md
     assert "Restricted mean survival time (not reported in the published study)" in md
     _, md_plain = build_report(res, cfg, lang="en")

@@ -23,7 +23,7 @@ from pipeline.figures.catalogue import Omitted
 from pipeline.figures.flow import patient_flow
 from pipeline.report import fmt
 from pipeline.report import tables as T
-from pipeline.report.further import further_blocks, further_methods
+from pipeline.report.further import further_blocks, further_methods, survival_table_note
 from pipeline.report.i18n import S, t
 from pipeline.report.methods import methods
 
@@ -216,6 +216,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
                                       os=int(((tte["PARAMCD"] == "OS") & (tte["CNSR"] == 0)).sum()))})
     s.append({"kind": "p", "text": medians_s})
     s.append({"kind": "p", "text": fu_s})
+    s += survival_table_note(config, lang)
     if not res.survival.empty:
         s.append(b.table(T.medians_display(res.survival, lang, a.conf_type)))
     if not res.survival_rates.empty:

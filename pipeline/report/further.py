@@ -116,6 +116,17 @@ def not_published_note(config, lang: str) -> str | None:
     return t("not_published", lang, what=sep.join(t(f"np_{k}", lang) for k in flagged))
 
 
+def survival_table_note(config, lang: str) -> list[dict]:
+    """A note before the survival tables when they hold DOR/TTNT rows the published study did not report."""
+    flagged = [e for e in config.analysis.endpoints if e in ("RSD", "TTNT")
+               and e in config.report.not_in_published_study]
+    if not flagged:
+        return []
+    sep = ", " if lang == "en" else "、"
+    what = sep.join(L.tr(f"{e}_short", lang) for e in flagged)
+    return [{"kind": "note", "text": t("np_rows", lang, what=what)}]
+
+
 def _tag(config, key: str, lang: str) -> str:
     return t("not_published_tag", lang) if key in config.report.not_in_published_study else ""
 

@@ -328,6 +328,8 @@ S.update({
     "not_published": {"en": "Not reported in the published study: {what}. Shown here as additional analyses.",
                       "zh": "原发表研究未报告：{what}。此处作为补充分析列出。"},
     "not_published_tag": {"en": " (not reported in the published study)", "zh": "（原发表研究未报告）"},
+    "np_rows": {"en": "The {what} rows of the survival tables and figures were not reported in the published study.",
+                "zh": "生存表与图中的 {what} 原发表研究未报告。"},
     "np_RSD": {"en": "duration of response", "zh": "缓解持续时间"},
     "np_TTNT": {"en": "time to next treatment", "zh": "至下一线治疗时间"},
     "np_TTR": {"en": "time to response", "zh": "至缓解时间"},
