@@ -119,6 +119,12 @@ class CompetingRisks(_Strict):
             raise ValueError("a covariate is listed twice")
         return v
 
+    @model_validator(mode="after")
+    def _covariates_need_enabled(self) -> CompetingRisks:
+        if self.covariates and not self.enabled:
+            raise ValueError("covariates are set but enabled is false (set enabled: true, or remove them)")
+        return self
+
 
 class RMSTOptions(_Strict):
     """Restricted mean survival time per group of every comparison, for every Kaplan-Meier endpoint."""
@@ -127,6 +133,12 @@ class RMSTOptions(_Strict):
     #: Truncation time in months; default (null): per endpoint and comparison, the largest time at which
     #: every compared group still has a patient at risk.
     tau_months: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _tau_needs_enabled(self) -> RMSTOptions:
+        if self.tau_months is not None and not self.enabled:
+            raise ValueError("tau_months is set but enabled is false (set enabled: true, or remove it)")
+        return self
 
 
 class Analysis(_Strict):

@@ -124,9 +124,14 @@ def test_config_keys_are_checked():
     with pytest.raises(ConfigError, match="must include PFS and OS"):
         config_from_dict(base | {"analysis": {"endpoints": ["RSD"]}})
     with pytest.raises(ConfigError, match="tau_months"):
-        config_from_dict(base | {"analysis": {"rmst": {"tau_months": 0}}})
+        config_from_dict(base | {"analysis": {"rmst": {"enabled": True, "tau_months": 0}}})
+    # a key that would have no effect is refused, not silently ignored
+    with pytest.raises(ConfigError, match="tau_months is set but enabled is false"):
+        config_from_dict(base | {"analysis": {"rmst": {"tau_months": 12}}})
+    with pytest.raises(ConfigError, match="covariates are set but enabled is false"):
+        config_from_dict(base | {"analysis": {"competing_risks": {"covariates": ["age"]}}})
     with pytest.raises(ConfigError, match="not a patients column"):
-        config_from_dict(base | {"analysis": {"competing_risks": {"covariates": ["name_of_patient"]}}})
+        config_from_dict(base | {"analysis": {"competing_risks": {"enabled": True, "covariates": ["name_of_patient"]}}})
     with pytest.raises(ConfigError, match="unknown key"):
         config_from_dict(base | {"analysis": {"competing_risks": {"covariate": ["age"]}}})
     assert config_from_dict(base | {"analysis": {"endpoints": ["TTNT", "OS", "PFS", "RSD"]}}).analysis.endpoints \
