@@ -138,6 +138,47 @@ class Subgroups(_Strict):
     #: A configured comparison's ``by`` (default: the first comparison).
     comparison: str | None = None
     by: list[str] = Field(..., min_length=1)
+#: Kaplan-Meier endpoints (adtte PARAMCD): PFS and OS always; RSD = duration of response (DOR, admiralonco's
+#: code) among responders; TTNT = time to next treatment.
+KM_ENDPOINTS = ("PFS", "OS", "RSD", "TTNT")
+
+
+class CompetingRisks(_Strict):
+    """Progression vs death without progression (MODELS.md section 2): cumulative incidence per grouping
+    of ``analysis.comparisons``, Gray's test per grouping, and a Fine-Gray model on ``covariates``."""
+
+    enabled: bool = False
+    #: Fine-Gray covariates: patients columns (numeric per unit; categorical against the first level in
+    #: sorted order; a comparison's ``by`` with a threshold as ``>= threshold``). Empty: no Fine-Gray model.
+    covariates: list[str] = Field(default_factory=list)
+
+    @field_validator("covariates")
+    @classmethod
+    def _known_covariates(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("a covariate is listed twice")
+        return v
+
+    @model_validator(mode="after")
+    def _covariates_need_enabled(self) -> CompetingRisks:
+        if self.covariates and not self.enabled:
+            raise ValueError("covariates are set but enabled is false (set enabled: true, or remove them)")
+        return self
+
+
+class RMSTOptions(_Strict):
+    """Restricted mean survival time per group of every comparison, for every Kaplan-Meier endpoint."""
+
+    enabled: bool = False
+    #: Truncation time in months; default (null): per endpoint and comparison, the largest time at which
+    #: every compared group still has a patient at risk.
+    tau_months: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _tau_needs_enabled(self) -> RMSTOptions:
+        if self.tau_months is not None and not self.enabled:
+            raise ValueError("tau_months is set but enabled is false (set enabled: true, or remove it)")
+        return self
 
 
 class Analysis(_Strict):
@@ -162,6 +203,17 @@ class Analysis(_Strict):
     table1_by: str | None = None
     #: Subgroup forest of a comparison's hazard ratio.
     subgroups: Subgroups | None = None
+    #: Kaplan-Meier endpoints analysed (medians, rates, comparisons): PFS and OS, plus RSD (DOR) and TTNT.
+    endpoints: list[Literal["PFS", "OS", "RSD", "TTNT"]] = Field(default_factory=lambda: ["PFS", "OS"])
+    competing_risks: CompetingRisks = Field(default_factory=CompetingRisks)
+    rmst: RMSTOptions = Field(default_factory=RMSTOptions)
+
+    @field_validator("endpoints")
+    @classmethod
+    def _pfs_and_os(cls, v: list[str]) -> list[str]:
+        if not {"PFS", "OS"} <= set(v):
+            raise ValueError("must include PFS and OS (add RSD and/or TTNT to them)")
+        return [e for e in KM_ENDPOINTS if e in v]
 
     @field_validator("survival_times_months")
     @classmethod
@@ -273,6 +325,10 @@ class LiteratureStudy(_Strict):
         if self.responders is not None and self.responders > self.n:
             raise ValueError(f"{self.name}: responders ({self.responders}) must be <= n ({self.n})")
         return self
+    #: Analyses shown although the published study being replicated did not report them; the report marks
+    #: each "not reported in the published study" (RSD = DOR, TTNT, TTR, competing_risks, rmst).
+    not_in_published_study: list[Literal["RSD", "TTNT", "TTR", "competing_risks", "rmst"]] = Field(
+        default_factory=list)
 
 
 class StudyConfig(_Strict):

@@ -9,8 +9,10 @@ import pandas as pd
 from pipeline.analysis.adjusted import adjusted_analyses, adjusted_json, adjusted_tables
 from pipeline.analysis.adverse import ae_table
 from pipeline.analysis.agreement import agreement
+from pipeline.analysis.competing import CompetingResult, competing_risks, cuminc_json
 from pipeline.analysis.literature import literature_comparison
 from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
+from pipeline.analysis.rmst import rmst_table
 from pipeline.analysis.survival import (
     Curve,
     comparisons,
@@ -24,6 +26,7 @@ from pipeline.analysis.table1 import table1
 from pipeline.config import StudyConfig
 from pipeline.endpoints import ResponseData, derive_adrs, derive_adsl, derive_adtte
 from pipeline.errors import ConfigError
+from pipeline.further_endpoints import derive_further_adtte, ttr_summary
 from pipeline.vocab import DAYS_PER_MONTH
 
 
@@ -51,6 +54,9 @@ class AnalysisResult:
     agreement: dict | None = None
     literature: dict | None = None
     adjusted: dict | None = None  # pipeline.analysis.adjusted: cox_models, table1_by, subgroups, ...
+    competing: CompetingResult | None = None  # analysis.competing_risks (None when off)
+    rmst: list[dict] = field(default_factory=list)  # analysis.rmst
+    ttr: dict | None = None  # time to response among responders (description)
 
 
 def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
@@ -58,7 +64,7 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
     adsl = derive_adsl(patients, response, config)
     check_config_columns(config, adsl)
     adrs = derive_adrs(response, patients)
-    adtte = derive_adtte(adsl, config)
+    adtte = derive_further_adtte(adsl, adrs, derive_adtte(adsl, config))
     surv, surv_rates, curves = km_tables(adsl, adtte, config)
     lm_comp, lm_surv, lm_curves = landmark(adsl, adtte, config)
     max_months = float(adtte["AVAL"].max() / DAYS_PER_MONTH) if len(adtte) else 12.0
@@ -78,6 +84,8 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
         ticks_months=ticks, curves=curves, landmark_curves=lm_curves,
         agreement=agreement(adrs) if response.source == "derived" else None,
         adjusted=adjusted_analyses(adsl, adtte, config),
+        competing=competing_risks(adsl, adtte, config), rmst=rmst_table(adsl, adtte, config),
+        ttr=ttr_summary(adtte),
     )
     res.literature = literature_comparison(res.rates, res.survival, config)
     return res
@@ -89,8 +97,11 @@ def check_config_columns(config: StudyConfig, adsl: pd.DataFrame) -> None:
     Raises ``ConfigError`` naming each config key and listing the columns that are available.
     """
     available = sorted(c for c in adsl.columns if not c.startswith("_"))
-    bad = [f"analysis.comparisons[{i}].by: {c.by!r}" for i, c in enumerate(config.analysis.comparisons)
+    a = config.analysis
+    bad = [f"analysis.comparisons[{i}].by: {c.by!r}" for i, c in enumerate(a.comparisons)
            if c.by not in adsl.columns]
+    bad += [f"analysis.competing_risks.covariates[{i}]: {c!r}" for i, c in enumerate(a.competing_risks.covariates)
+            if c not in adsl.columns]
     if bad:
         raise ConfigError("the config names columns that are not in the data:\n"
                           + "\n".join(f"  - {b}" for b in bad)
@@ -161,6 +172,18 @@ def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) 
             "landmark_days": config.analysis.landmark_days,
         },
         "literature": res.literature,
+    } | further_results(res)
+
+
+def further_results(res: AnalysisResult) -> dict:
+    """results.json keys of MODELS.md section 2 (competing risks, RMST) and the time to response."""
+    cr = res.competing
+    return {
+        "cumulative_incidence": cuminc_json(cr),
+        "gray_tests": [] if cr is None else _records(cr.gray, ["event", "group_by", "stat", "df", "p"]),
+        "fine_gray": [] if cr is None else [{"event": f["event"], "terms": f["terms"]} for f in cr.fine_gray],
+        "rmst": [{k: r[k] for k in ("endpoint", "group_by", "tau", "groups", "difference")} for r in res.rmst],
+        "time_to_response": res.ttr,
     }
 
 
@@ -181,9 +204,29 @@ def output_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
         "followup": pd.DataFrame([res.followup]),
     }
     out.update(adjusted_tables(res.adjusted))
+    out.update(further_tables(res))
     if res.agreement is not None:
         conf = res.agreement["confusion"].copy()
         conf.insert(0, "recorded", conf.index.astype(str))
         out["agreement_confusion"] = conf.reset_index(drop=True)
         out["agreement_disagreements"] = res.agreement["disagreements"]
+    return out
+
+
+def further_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """Output tables of the competing-risks and RMST analyses (only those that ran)."""
+    out: dict[str, pd.DataFrame] = {}
+    cr = res.competing
+    if cr is not None:
+        out["cumulative_incidence"] = cr.cuminc
+        out["gray_tests"] = cr.gray
+        out["fine_gray"] = pd.DataFrame([{"event": f["event"], **t} for f in cr.fine_gray for t in f["terms"]])
+    if res.rmst:
+        out["rmst"] = pd.DataFrame([
+            {"endpoint": r["endpoint"], "group_by": r["group_by"], "tau_months": r["tau"], "group": g["group"],
+             "rmst": g["rmst"], "se": g["se"],
+             **({f"difference_{k}": v for k, v in r["difference"].items()} if r["difference"] else {}),
+             "note": r["note"]} for r in res.rmst for g in r["groups"]])
+    if res.ttr and res.ttr.get("n"):
+        out["time_to_response"] = pd.DataFrame([res.ttr])
     return out

@@ -102,12 +102,12 @@ def km_tables(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> t
         g, _ = comparison_groups(adsl, comp)
         groupings.append((comp.by, pd.Series(g.to_numpy(), index=adsl["patient_id"])))
     times_days = [t * M for t in a.survival_times_months]
-    for ep in ENDPOINTS:
+    for ep in a.endpoints:
         d = _tte(adtte, ep)
         for by, groups in groupings:
             for grp in sort_levels(groups.dropna().unique()):
                 ids = groups.index[groups == grp]
-                sub = d.loc[ids]
+                sub = d.loc[ids.intersection(d.index)]  # RSD (DOR) has responders only
                 fit = kaplan_meier(sub["AVAL"].to_numpy(), 1 - sub["CNSR"].to_numpy(), a.conf_type, a.conf_level)
                 med = km_median(fit)
                 label = None if by is None else grp
@@ -162,12 +162,13 @@ def comparisons(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) ->
     for comp in a.comparisons:
         groups, one = comparison_groups(adsl, comp)
         groups = pd.Series(groups.to_numpy(), index=adsl["patient_id"])
-        for ep in ENDPOINTS:
-            d = _tte(adtte, ep).loc[groups.index]
-            r = compare(d["AVAL"].to_numpy(), 1 - d["CNSR"].to_numpy(), groups, one, a.conf_level)
+        for ep in a.endpoints:
+            d = _tte(adtte, ep).reindex(groups.index)  # RSD (DOR) has responders only
+            g = groups.where(d["AVAL"].notna().to_numpy(), None)
+            r = compare(d["AVAL"].to_numpy(), 1 - d["CNSR"].to_numpy(), g, one, a.conf_level)
             rows.append({"endpoint": ep, "group_by": comp.by, "label": comp.label or comp.by,
                          "immortal_time_bias": comp.accrues_after_index, "landmark_days": None,
-                         "n": int(groups.notna().sum()), **r})
+                         "n": int(g.notna().sum()), **r})
     return pd.DataFrame(rows)
 
 

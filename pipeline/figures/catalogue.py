@@ -179,11 +179,15 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
         specs.append(FigureSpec("literature_orr", "response",
                                 t("cap_literature", tl, ci=ci_label(res.literature["conf_level"])),
                                 lambda: plot_literature(res.literature, lang)))
+    from pipeline.figures.cuminc import cuminc_specs  # competing risks (section "competing")
+
+    specs += cuminc_specs(res, config, lang, tl)
     comps = res.comparisons
     has_hr = comps is not None and not comps.empty and comps["hr"].notna().any()
     if has_hr:
         specs.append(FigureSpec("forest_hazard_ratios", "comparisons", caption("forest", tl, level=level),
-                                lambda: plot_forest(res.comparisons, res.landmark_comparisons, lang=lang, level=level).figure))
+                                lambda: plot_forest(_pfs_os(res.comparisons), res.landmark_comparisons,
+                                                    lang=lang, level=level).figure))
     elif comps is not None and not comps.empty:
         omitted.append(Omitted("forest_hazard_ratios", "comparisons", caption("no_forest", tl)))
     from pipeline.figures.adjusted_catalogue import adjusted_specs
@@ -204,3 +208,8 @@ def evenly_spaced(df: pd.DataFrame, by: str, k: int) -> pd.DataFrame:
 
 def _drawer(panel, res: AnalysisResult, lang: str) -> Callable[[], Figure]:
     return lambda: panel.draw(res.ticks_months, res.risk_table, lang)
+
+
+def _pfs_os(comps):
+    """The forest plot shows PFS and OS (its title says so); DOR and TTNT are in the tables."""
+    return comps[comps["endpoint"].isin(["PFS", "OS"])]

@@ -244,7 +244,7 @@ def km_panels(curves: Sequence[Curve], landmark_curves: Sequence[Curve], compari
         if (c.group_by, is_lm) not in order:
             order.append((c.group_by, is_lm))
     panels = []
-    for ep in ("PFS", "OS"):
+    for ep in dict.fromkeys(c.endpoint for c in curves):  # PFS, OS, then RSD (DOR) and TTNT when configured
         for by, is_lm in order:
             cs = [c for c in (landmark_curves if is_lm else curves) if c.endpoint == ep and c.group_by == by]
             if not cs:
@@ -269,6 +269,8 @@ def km_panels(curves: Sequence[Curve], landmark_curves: Sequence[Curve], compari
                 title = L.tr("km_title_by", lang, ep=ep_name, what=low)
                 name = f"km_{ep.lower()}_{_slug(base_by)}"
                 xlabel = None
+            if ep == "RSD" and xlabel is None:  # DOR's clock starts at the first response
+                xlabel = L.tr("months_response", lang)
             panels.append(KMPanel(name, ep, base_by, is_lm, cs, row, title, xlabel, level))
     return panels
 

@@ -199,3 +199,25 @@ def lower_first(s: str, lang: str = "en") -> str:
     if lang != "en" or not s or (len(s) > 1 and s[1].isupper()):
         return s
     return s[:1].lower() + s[1:]
+
+
+# Further endpoints (MODELS.md section 2): RSD is admiralonco's code for the duration of response (DOR).
+TEXT.update({
+    "RSD": {"en": "Duration of response", "zh": "缓解持续时间"},
+    "TTNT": {"en": "Time to next treatment", "zh": "至下一线治疗时间"},
+    "TTR": {"en": "Time to response", "zh": "至缓解时间"},
+    "RSD_short": {"en": "DOR", "zh": "DOR"},
+    "TTNT_short": {"en": "TTNT", "zh": "TTNT"},
+    "surv_axis_RSD": {"en": "Remaining in response (%)", "zh": "持续缓解率 (%)"},
+    "surv_axis_TTNT": {"en": "Free of next treatment (%)", "zh": "未开始下一线治疗比例 (%)"},
+    "months_response": {"en": "Months since first response", "zh": "自首次缓解起的时间（月）"},
+    "cif_title": {"en": "Cumulative incidence of progression and of death without progression",
+                  "zh": "疾病进展与无进展死亡的累积发生率"},
+    "cif_title_by": {"en": "Cumulative incidence by {what}", "zh": "按{what}分组的累积发生率"},
+    "cif_y": {"en": "Cumulative incidence (%)", "zh": "累积发生率 (%)"},
+    "cif_progression": {"en": "Progression", "zh": "疾病进展"},
+    "cif_death": {"en": "Death without progression", "zh": "无进展死亡"},
+    "cif_free": {"en": "Alive without progression", "zh": "无进展存活"},
+    "gray_p": {"en": "Gray's test p", "zh": "Gray 检验 P"},
+    "cif_ci": {"en": "Progression, {level}% CI", "zh": "疾病进展 {level}% 置信区间"},
+})

@@ -23,6 +23,7 @@ from pipeline.figures.catalogue import Omitted
 from pipeline.figures.flow import patient_flow
 from pipeline.report import adjusted_blocks, fmt
 from pipeline.report import tables as T
+from pipeline.report.further import further_blocks, further_methods, survival_table_note
 from pipeline.report.i18n import S, t
 from pipeline.report.literature import literature_sentence, literature_table
 from pipeline.report.methods import methods
@@ -228,11 +229,14 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
                                       os=int(((tte["PARAMCD"] == "OS") & (tte["CNSR"] == 0)).sum()))})
     s.append({"kind": "p", "text": medians_s})
     s.append({"kind": "p", "text": fu_s})
+    s += survival_table_note(config, lang)
     if not res.survival.empty:
         s.append(b.table(T.medians_display(res.survival, lang, a.conf_type, level)))
     if not res.survival_rates.empty:
         s.append(b.table(T.rates_at_display(res.survival_rates, lang, level)))
     add_figures("survival")
+    # further endpoints, competing risks, RMST (MODELS.md section 2): end of the survival section
+    s += further_blocks(res, config, b.table, b.figure, figs, lang)
 
     # ---- 5. comparisons
     s = sections["comparisons"].blocks
@@ -294,6 +298,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     for blk in methods(config, source, versions, list(res.response.rules or []), lang):
         sections["methods"].blocks.append(b.table(blk["table"]) if blk["kind"] == "rules_table" else blk)
     sections["methods"].blocks += adjusted_blocks.methods_blocks(config, lang)
+    sections["methods"].blocks += further_methods(config, lang)
 
     # ---- 9. provenance
     s = sections["provenance"].blocks

@@ -310,3 +310,78 @@ def ae_term(term: str, lang: str = "en") -> str:
 from pipeline.report.adjusted_text import ADJ  # noqa: E402
 
 S.update(ADJ)
+# Further endpoints, competing risks and RMST (MODELS.md section 2; pipeline/report/further.py)
+S.update({
+    "h_further": {"en": "Duration of response, time to next treatment and time to response",
+                  "zh": "缓解持续时间、至下一线治疗时间与至缓解时间"},
+    "s_ttr": {"en": "Time to response among the {n} responders (PR or better): median {med} months (range {lo}–{hi}); "
+                    "a description of the responders, not a Kaplan-Meier estimate.",
+              "zh": "{n} 例缓解患者（PR 及以上）的至缓解时间：中位 {med} 个月（范围 {lo}–{hi}）；仅为对缓解患者的描述，"
+                    "非 Kaplan-Meier 估计。"},
+    "s_no_ttr": {"en": "No patient has a dated response of PR or better (response dates come from the assessments), "
+                       "so duration of response and time to response are not available.",
+                 "zh": "没有患者具有带日期的 PR 及以上疗效（疗效日期来自疗效评估），因此无法计算缓解持续时间与至缓解时间。"},
+    "s_dor_ttnt": {"en": "Duration of response (DOR) and time to next treatment (TTNT) are in the survival tables above "
+                         "and, by group, in the comparisons.",
+                   "zh": "缓解持续时间（DOR）与至下一线治疗时间（TTNT）见上方生存表，分组结果见组间比较。"},
+    "h_competing": {"en": "Competing risks: progression and death without progression",
+                    "zh": "竞争风险：疾病进展与无进展死亡"},
+    "s_competing": {"en": "{prog} patients progressed and {dwp} died without progression. The cumulative incidence of "
+                          "progression treats death without progression as a competing event (Aalen-Johansen), "
+                          "where 1 − Kaplan-Meier of time to progression would overstate the risk of progression.",
+                    "zh": "{prog} 例患者疾病进展，{dwp} 例无进展死亡。疾病进展的累积发生率将无进展死亡作为竞争事件"
+                          "（Aalen-Johansen 估计）；若以 1 − Kaplan-Meier 估计则会高估进展风险。"},
+    "t_cif": {"en": "Cumulative incidence of progression and of death without progression",
+              "zh": "疾病进展与无进展死亡的累积发生率"},
+    "c_event": {"en": "Event", "zh": "事件"},
+    "c_grouping": {"en": "Grouping", "zh": "分组"},
+    "c_at_ci": {"en": "{t:g} months, % ({level}% CI)", "zh": "{t:g} 个月，%（{level}% CI）"},
+    "fn_cif": {"en": "Cumulative incidence (R cmprsk::cuminc, equal to the Aalen-Johansen estimate) with Gray's "
+                     "variance and a pointwise {level}% CI on the log(−log) scale; — beyond the group's follow-up.",
+               "zh": "累积发生率（R cmprsk::cuminc，等同 Aalen-Johansen 估计），方差采用 Gray 方法，逐点 {level}% "
+                     "置信区间采用 log(−log) 变换；— 表示超出该组随访时间。"},
+    "ev_progression": {"en": "Progression", "zh": "疾病进展"},
+    "ev_death without progression": {"en": "Death without progression", "zh": "无进展死亡"},
+    "t_gray": {"en": "Gray's test of equal cumulative incidence between groups",
+               "zh": "组间累积发生率比较（Gray 检验）"},
+    "c_gray": {"en": "Gray's χ² (df)", "zh": "Gray χ²（自由度）"},
+    "t_fine_gray": {"en": "Fine-Gray model of the subdistribution hazard of progression",
+                    "zh": "疾病进展亚分布风险的 Fine-Gray 模型"},
+    "c_term": {"en": "Covariate", "zh": "协变量"},
+    "c_shr": {"en": "Subdistribution HR ({level}% CI)", "zh": "亚分布 HR（{level}% CI）"},
+    "fn_fine_gray": {"en": "n = {n}; {e} progressions, {c} deaths without progression (the competing event). "
+                           "Wald {level}% CI with the sandwich variance of Fine and Gray (R cmprsk::crr). "
+                           "Numeric covariates per unit; ≥ t: at or above the comparison's threshold; "
+                           "a level name after a variable: that level vs the first.",
+                     "zh": "n = {n}；疾病进展 {e} 例，无进展死亡（竞争事件）{c} 例。{level}% 置信区间为基于 Fine-Gray "
+                           "稳健方差的 Wald 区间（R cmprsk::crr）。数值协变量按每单位计；≥ t 表示达到比较阈值；"
+                           "变量后接水平名表示该水平相对第一水平。"},
+    "h_rmst": {"en": "Restricted mean survival time", "zh": "限制平均生存时间"},
+    "t_rmst": {"en": "Restricted mean survival time (RMST) by group, beside the median",
+               "zh": "各组限制平均生存时间（RMST）与中位时间"},
+    "c_median_ci": {"en": "Median, months ({level}% CI)", "zh": "中位时间，月（{level}% CI）"},
+    "c_rmst": {"en": "RMST, months (SE)", "zh": "RMST，月（标准误）"},
+    "c_tau": {"en": "τ, months", "zh": "τ，月"},
+    "c_rmst_diff": {"en": "Difference ({level}% CI)", "zh": "差值（{level}% CI）"},
+    "fn_rmst": {"en": "RMST: mean time free of the event up to τ (area under the Kaplan-Meier curve; SE as R survival's "
+                      "rmean). Difference, on the row of the group it is for (the group the hazard ratio is for): that "
+                      "group minus the other, with a normal "
+                      "{level}% CI and p. τ: {tau}. Unlike the median, the RMST exists when the median is not "
+                      "reached (NR).",
+                "zh": "RMST：τ 之前的平均无事件时间（Kaplan-Meier 曲线下面积；标准误同 R survival 的 rmean）。差值列于其所属组（即风险比所对应的组）"
+                      "的行，为该组减另一组，附正态 {level}% 置信区间及 P 值。τ：{tau}。与中位时间不同，中位未达到（NR）时 "
+                      "RMST 仍可估计。"},
+    "tau_default": {"en": "per endpoint and grouping, the largest time at which every group still has a patient at risk",
+                    "zh": "按终点与分组，取各组均仍有患者处于风险中的最长时间"},
+    "tau_fixed": {"en": "{tau:g} months (configured)", "zh": "{tau:g} 个月（配置设定）"},
+    "not_published": {"en": "Not reported in the published study: {what}. Shown here as additional analyses.",
+                      "zh": "原发表研究未报告：{what}。此处作为补充分析列出。"},
+    "not_published_tag": {"en": " (not reported in the published study)", "zh": "（原发表研究未报告）"},
+    "np_rows": {"en": "The {what} rows of the survival tables and figures were not reported in the published study.",
+                "zh": "生存表与图中的 {what} 原发表研究未报告。"},
+    "np_RSD": {"en": "duration of response", "zh": "缓解持续时间"},
+    "np_TTNT": {"en": "time to next treatment", "zh": "至下一线治疗时间"},
+    "np_TTR": {"en": "time to response", "zh": "至缓解时间"},
+    "np_competing_risks": {"en": "competing-risks analysis", "zh": "竞争风险分析"},
+    "np_rmst": {"en": "restricted mean survival time", "zh": "限制平均生存时间"},
+})

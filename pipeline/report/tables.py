@@ -204,7 +204,7 @@ def rates_at_display(rates: pd.DataFrame, lang: str, level: str) -> DisplayTable
     sub = rates[rates["group_by"].isna()]
     times = sorted(sub["time_months"].unique())
     rows = []
-    for ep in ("PFS", "OS"):
+    for ep in dict.fromkeys(sub["endpoint"]):  # PFS, OS, then DOR (RSD) and TTNT when configured
         e = sub[sub["endpoint"] == ep].set_index("time_months")
         if e.empty:
             continue
@@ -226,13 +226,13 @@ def comparison_display(by: str, label: str | None, surv: pd.DataFrame, comps: pd
     cols += [t("c_logrank", lang), t("c_p", lang), t("c_hr", lang, level=level)]
     rows = []
     hr_vs = None
-    for ep in ("PFS", "OS"):
+    for ep in dict.fromkeys(surv["endpoint"]):  # PFS, OS, then DOR (RSD) and TTNT when configured
         s = surv[(surv["endpoint"] == ep) & (surv["group_by"] == by)]
         c = comps[(comps["endpoint"] == ep) & (comps["group_by"] == by)] if comps is not None and not comps.empty \
             else comps
         crow = c.iloc[0].to_dict() if c is not None and len(c) else {}
         for i, r in enumerate(s.to_dict(orient="records")):
-            row = [ep if i == 0 else "", L.group_label(by, r["group"], lang, label), str(int(r["n"])),
+            row = [L.tr(f"{ep}_short", lang) if i == 0 else "", L.group_label(by, r["group"], lang, label), str(int(r["n"])),
                    str(int(r["events"])), fmt.fmt_median_ci(r["median"], r["median_ci_low"], r["median_ci_high"])]
             if landmark:
                 row.append(f"{fmt.fmt_int(crow.get('n'))} ({fmt.fmt_int(crow.get('n_excluded_before_landmark'))})"

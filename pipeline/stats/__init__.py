@@ -8,13 +8,18 @@ Pure functions: numpy/pandas in, frozen dataclasses out.
 - :func:`cox_hr` (``coxph``, Efron or Breslow ties)
 - :func:`clopper_pearson` (``binom.test``)
 - :func:`median_followup`, :func:`followup_range` (reverse Kaplan-Meier)
+- :func:`cumulative_incidence`, :func:`cuminc_at`, :func:`gray_test`, :func:`fine_gray`
+  (``cmprsk::cuminc``, ``timepoints``, ``crr``); :func:`rmst` (survival's ``rmean``)
 
 Groups that cannot be compared raise :class:`NotComparableError` (a ``ValueError``).
 """
 
 from pipeline.stats.binom import clopper_pearson
 from pipeline.stats.cox import CoxResult, cox_hr
+from pipeline.stats.cuminc import CumInc, GrayTest, cuminc_at, cumulative_incidence
+from pipeline.stats.finegray import FineGrayResult, fine_gray
 from pipeline.stats.followup import followup_range, median_followup
+from pipeline.stats.gray import gray_test
 from pipeline.stats.km import (
     CONF_TYPES,
     KMFit,
@@ -27,8 +32,20 @@ from pipeline.stats.km import (
     survival_at,
 )
 from pipeline.stats.logrank import LogRank, NotComparableError, logrank
+from pipeline.stats.rmst import RMST, default_tau, rmst, rmst_difference
 
 __all__ = [
+    "RMST",
+    "CumInc",
+    "FineGrayResult",
+    "GrayTest",
+    "cuminc_at",
+    "cumulative_incidence",
+    "default_tau",
+    "fine_gray",
+    "gray_test",
+    "rmst",
+    "rmst_difference",
     "CONF_TYPES",
     "CoxResult",
     "KMFit",
