@@ -303,6 +303,10 @@ class Report(_Strict):
     #: Swimmer and waterfall plots of larger cohorts show an evenly spaced sample of this many patients
     #: (spanning the whole range of the plotted value) and say so in the caption.
     max_patients_per_figure: int = Field(200, ge=10, le=5_000)
+    #: Analyses shown although the published study being replicated did not report them; the report marks
+    #: each "not reported in the published study" (RSD = DOR, TTNT, TTR, competing_risks, rmst).
+    not_in_published_study: list[Literal["RSD", "TTNT", "TTR", "competing_risks", "rmst"]] = Field(
+        default_factory=list)
 
 
 class LiteratureStudy(_Strict):
@@ -325,10 +329,6 @@ class LiteratureStudy(_Strict):
         if self.responders is not None and self.responders > self.n:
             raise ValueError(f"{self.name}: responders ({self.responders}) must be <= n ({self.n})")
         return self
-    #: Analyses shown although the published study being replicated did not report them; the report marks
-    #: each "not reported in the published study" (RSD = DOR, TTNT, TTR, competing_risks, rmst).
-    not_in_published_study: list[Literal["RSD", "TTNT", "TTR", "competing_risks", "rmst"]] = Field(
-        default_factory=list)
 
 
 class StudyConfig(_Strict):
