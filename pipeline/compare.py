@@ -32,6 +32,8 @@ import pandas as pd
 
 from pipeline.cutoff import apply_cutoff
 from pipeline.errors import UserError
+from pipeline.escape import md_escape
+from pipeline.runfolder import read_csv_text
 from pipeline.vocab import DAYS_PER_MONTH
 
 log = logging.getLogger("mmcohort")
@@ -102,7 +104,7 @@ def load_run(folder: Path | str) -> Run:
     derived = {}
     if (folder / "derived").is_dir():
         for path in sorted((folder / "derived").glob("*.csv")):
-            derived[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            derived[path.stem] = read_csv_text(path, keep_default_na=False)  # formula guard removed
     return Run(folder, str(manifest["study"]), cutoff, results, manifest, derived)
 
 
@@ -535,7 +537,7 @@ def _p(v: object) -> str:
 
 
 def _esc(v: object) -> str:
-    return "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
+    return md_escape(v, cell=True)
 
 
 def _median_cell(r: dict | None) -> str:

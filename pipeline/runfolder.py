@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.escape import csv_restore, csv_safe, has_carriage_return, xlsx_text_cells
+
 
 def _clean(o: object) -> object:
     """JSON-safe: NaN/inf/NA -> null, numpy scalars -> Python, timestamps -> ISO dates."""
@@ -50,11 +52,22 @@ def write_json(path: Path, data: object) -> None:
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> None:
-    """UTF-8 with BOM (Excel opens Chinese text correctly), ISO dates, fixed float format, LF endings."""
+    """UTF-8 with BOM (Excel opens Chinese text correctly), ISO dates, fixed float format, LF endings.
+
+    Text cells a spreadsheet would run as formulas get a leading ``'`` (``pipeline.escape.csv_safe``;
+    numbers untouched); read the file back with ``read_csv_text``, which removes it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
+    out = csv_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
+    # the csv module quotes a field holding a character of the line terminator only, and readers take a
+    # lone CR for a line end (a forged row): a file with a CR in a cell is written with CRLF line ends
     out.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", float_format="%.10g",
-               lineterminator="\n")
+               lineterminator="\r\n" if has_carriage_return(out) else "\n")
+
+
+def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:
+    """A CSV file written by :func:`write_csv`, every cell as text, with the formula guard removed."""
+    return csv_restore(pd.read_csv(path, dtype=str, encoding="utf-8-sig", **kwargs))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -72,6 +85,7 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) 
             out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
             out.to_excel(xw, sheet_name=name[:31], index=False)
             ws = xw.sheets[name[:31]]
+            xlsx_text_cells(ws)  # text from the data is stored as text, never as a formula
             for col in ws.columns:
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
                 ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)

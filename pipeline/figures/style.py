@@ -75,6 +75,9 @@ BASE_RC = {
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
     "axes.unicode_minus": True,
+    # text from the data (patient IDs, regimens, AE terms) is drawn as written, never parsed as mathtext
+    # ("$" pairs would be, and a malformed formula stops the run)
+    "text.parse_math": False,
 }
 
 
@@ -158,3 +161,16 @@ def despine(ax, left: bool = False, bottom: bool = False) -> None:
         ax.spines["left"].set_visible(False)
     if bottom:
         ax.spines["bottom"].set_visible(False)
+
+
+def no_math(fig) -> None:
+    """Switch mathtext off for every text of ``fig`` (a ``$`` in a patient ID or regimen stays a ``$``).
+
+    ``BASE_RC`` already makes text created inside :func:`theme` literal; this also covers text made
+    outside it. ``save.figure_bytes`` calls it, and draws with ``text.parse_math`` off, so that tick
+    labels made at draw time are literal too.
+    """
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        t.set_parse_math(False)
