@@ -171,6 +171,7 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
         c["deaths"] = int((res.adtte.query("PARAMCD == 'OS'")["CNSR"] == 0).sum())
     target = Path(out_root) / config.run_name
     with staged_run_folder(target) as tmp, stage("write") as c:
+        guard_existing_run(target, config, prep.raw, replace)  # again, now that this run holds the folder's lock
         # the validated tables as of the cut-off, then the analysis datasets
         for name, df in prep.tables.items():
             write_csv(tmp / "derived" / f"{name}.csv", df)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.escape import csv_restore, csv_safe, has_carriage_return, xlsx_text_cells
+from pipeline.faults import moved_aside, recover_interrupted, run_lock, sigterm_raises, staging_prefix
 
 
 def _clean(o: object) -> object:
@@ -106,20 +108,29 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) 
 
 @contextmanager
 def staged_run_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success replace ``target`` with it, on failure delete it."""
+    """Yield a temporary folder; on success replace ``target`` with it, on failure delete it.
+
+    The whole block holds ``target``'s run lock (a second run on it stops with exit code 2) and turns
+    SIGTERM into an exception, so a stopped run removes its staging folder too. What a run killed
+    outright (``kill -9``, power loss) leaves -- a staging folder, or the previous run moved aside between
+    the two renames of the swap -- is repaired first (``pipeline.faults.recover_interrupted``).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it owner-only; a run folder is shared like any other output
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with run_lock(target), sigterm_raises():
+        for note in recover_interrupted(target.parent):
+            logging.getLogger("mmcohort").warning("%s", note)
+        tmp = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
+        tmp.chmod(0o755)  # mkdtemp makes it owner-only; a run folder is shared like any other output
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        old = None
+        if target.exists():
+            old = moved_aside(target)
+            os.replace(target, old)
+        os.replace(tmp, target)  # a kill just before this line leaves only `old`: the next run restores it
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
