@@ -615,7 +615,7 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
     out += [f"## {t['pat_section']}", ""]
     for k in ("added", "removed"):
         shown = pats[k] if not limit else pats[k][:limit]
-        ids = ", ".join(p["patient_id"] for p in shown) or t["none"]
+        ids = ", ".join(_esc(p["patient_id"]) for p in shown) or t["none"]
         if len(shown) < len(pats[k]):
             ids += ", " + more.format(n=len(pats[k]) - len(shown))
         out.append(f"- {t[k]} ({len(pats[k])}): {ids}")
@@ -688,7 +688,7 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
             out += [f"**{name}** ({t['key']}: {', '.join(x['key'])})", ""]
             for k in ("columns_added", "columns_removed"):
                 if x[k]:
-                    out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(x[k])}", ""]
+                    out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(_esc(c) for c in x[k])}", ""]
             rows = []
             for c in x["changed"]:
                 key = ", ".join(c["key"][k] for k in x["key"])

@@ -38,47 +38,87 @@ def is_risky(value: object) -> bool:
 
 def _text_columns(df: pd.DataFrame) -> list:
     """Columns that may hold text: object, string and categorical columns whose values are (partly) str."""
-    kinds = (pd.StringDtype, pd.CategoricalDtype)
-    return [c for c in df.columns if (df[c].dtype == object or isinstance(df[c].dtype, kinds))
-            and pd.api.types.infer_dtype(df[c].astype(object), skipna=True) in _TEXT_KINDS]
+    out = []
+    for c in df.columns:
+        s = df[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.cat.categories.to_series()
+        elif not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)):
+            continue
+        if pd.api.types.infer_dtype(s, skipna=True) in _TEXT_KINDS:
+            out.append(c)
+    return out
 
 
-def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells (and column names) cannot be read as formulas (vectorised)."""
+def _strings(s: pd.Series) -> list[str]:
+    """The str values of a column (no Python loop when every value is a str)."""
+    v = s.tolist()
+    return v if pd.api.types.infer_dtype(s, skipna=False) == "string" else [x for x in v if isinstance(x, str)]
+
+
+def _starts(values: list[str], firsts: str) -> bool:
+    """Whether any value starts with one of the characters ``firsts``: one search over the joined column
+    (a clean column costs a join and a scan); a NUL inside a value can only add a false alarm."""
+    return re.search("\x00[" + re.escape(firsts) + "]", "\x00" + "\x00".join(values)) is not None
+
+
+def _flip(df: pd.DataFrame, firsts: str | None, pattern: re.Pattern, change,
+          exclude: re.Pattern | None = None) -> pd.DataFrame:
+    """``df`` with ``change`` applied to each text cell and column name ``pattern`` finds (and ``exclude``
+    does not match); only columns with a value starting with one of ``firsts`` (all if None) are searched."""
+    def hit(v: object) -> bool:
+        return isinstance(v, str) and bool(pattern.search(v)) and not (exclude and exclude.match(v))
+
     out = df
     for c in _text_columns(df):
+        if firsts is not None and not _starts(_strings(df[c]), firsts):
+            continue
         text = df[c].astype(object)
-        m = text.str.match(_RISKY, na=False) & ~text.str.match(_NUMBER, na=False)
+        m = text.str.contains(pattern, na=False)
+        if exclude is not None and m.any():
+            m[m] = ~text[m].str.match(exclude, na=False).astype(bool).to_numpy()
         if m.any():
             out = df.copy() if out is df else out
             text = text.copy()
-            text[m] = "'" + text[m]
+            text[m] = [change(v) for v in text[m]]
             out[c] = text
-    if any(is_risky(c) for c in df.columns):
+    if any(hit(c) for c in df.columns):
         out = df.copy() if out is df else out
-        out.columns = ["'" + c if is_risky(c) else c for c in df.columns]
+        out.columns = [change(c) if hit(c) else c for c in df.columns]
     return out
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` whose text cells (and column names) cannot be read as formulas: a ``'`` before each risky one."""
+    return _flip(df, "'" + FORMULA_START, _RISKY, lambda v: "'" + v, exclude=_NUMBER)
 
 
 def csv_restore(df: pd.DataFrame) -> pd.DataFrame:
     """Undo :func:`csv_safe` on a frame read back from a run's CSV file (text columns, column names)."""
-    out = df.copy()
-    for c in _text_columns(df):
-        text = df[c].astype(object)
-        m = text.str.match(_QUOTED, na=False)
-        if m.any():
-            text = text.copy()
-            text[m] = text[m].str.slice(1)
-            out[c] = text
-    out.columns = [c[1:] if isinstance(c, str) and _QUOTED.match(c) else c for c in df.columns]
-    return out
+    return _flip(df, "'", _QUOTED, lambda v: v[1:])
+
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab, LF, CR): openpyxl and python-docx refuse them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """``value`` with every character XML cannot hold replaced by U+FFFD (xlsx and docx are XML); non-text as is."""
+    return _XML_ILLEGAL.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def xlsx_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the text cells and column names an xlsx sheet can hold (see :func:`xml_text`)."""
+    if not any(_XML_ILLEGAL.search("".join(_strings(df[c]))) for c in _text_columns(df)) and \
+            not any(isinstance(c, str) and _XML_ILLEGAL.search(c) for c in df.columns):
+        return df
+    return _flip(df, None, _XML_ILLEGAL, xml_text)
 
 
 def has_carriage_return(df: pd.DataFrame) -> bool:
     """True when a text cell or column name holds a CR (a CSV writer must then quote it)."""
-    cols = any("\r" in str(c) for c in df.columns)
-    return cols or any(df[c].astype(object).str.contains("\r", regex=False, na=False).any()
-                       for c in _text_columns(df))
+    return any("\r" in str(c) for c in df.columns) or any(
+        "\r" in "".join(_strings(df[c])) for c in _text_columns(df))
 
 
 def xlsx_text_cells(ws) -> int:

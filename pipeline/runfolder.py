@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.escape import csv_restore, csv_safe, has_carriage_return, xlsx_text_cells
+from pipeline.escape import csv_restore, csv_safe, has_carriage_return, xlsx_safe, xlsx_text_cells
 from pipeline.faults import moved_aside, recover_interrupted, run_lock, sigterm_raises, staging_prefix
 
 
@@ -84,7 +84,7 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in tables.items():
-            out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
+            out = xlsx_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
             out.to_excel(xw, sheet_name=name[:31], index=False)
             ws = xw.sheets[name[:31]]
             xlsx_text_cells(ws)  # text from the data is stored as text, never as a formula

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.escape import FORMULA_START, csv_restore, csv_safe, is_risky, md_code, md_escape
+from pipeline.escape import FORMULA_START, csv_restore, csv_safe, is_risky, md_code, md_escape, xml_text
 from pipeline.runfolder import read_csv_text, write_csv, write_xlsx
 
 HOSTILE = ["=1+2", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"y\")",
@@ -127,3 +127,38 @@ def test_md_escape_in_a_table_cell_keeps_a_leading_dash_and_escapes_pipes():
 def test_md_code_fence_is_longer_than_any_backtick_run():
     block = md_code("title: '```\n  ````'", "yaml")
     assert block.startswith("`````yaml\n") and block.endswith("\n`````")
+
+
+_CELL = st.text(alphabet=st.sampled_from(list("=+-@'\"\t\r\n,;|$<>#*_`x1.e ") + ["\x01", "\x1f", "\u200b", "\uff1d",
+                                                                              "é", "男"]), max_size=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_CELL, min_size=1, max_size=6), st.lists(st.floats(-1e6, 1e6), min_size=6, max_size=6))
+def test_fuzz_writers_leave_no_formula_and_read_back_exactly(tmp_path_factory, cells, nums):
+    """Generated hostile cells through write_csv and write_xlsx: nothing active, the text comes back."""
+    d = tmp_path_factory.mktemp("fuzz")
+    df = pd.DataFrame({"text": cells, "num": nums[:len(cells)]})
+    write_csv(d / "t.csv", df)
+    assert not [c for c in _csv_cells(d / "t.csv") if c and c[0] in FORMULA_START and not _is_number(c)]
+    back = read_csv_text(d / "t.csv", keep_default_na=False)
+    assert back["text"].tolist() == cells
+    assert [float(x) for x in back["num"]] == pytest.approx(nums[:len(cells)], rel=1e-9, abs=1e-9)
+    write_xlsx(d / "t.xlsx", {"t": df}, dt.datetime(2023, 6, 30))
+    ws = openpyxl.load_workbook(d / "t.xlsx")["t"]
+    rows = list(ws.iter_rows(min_row=2))
+    assert not [c.coordinate for row in rows for c in row if c.data_type == "f"]
+    # the text as written (XML cannot hold C0 control characters: they read U+FFFD); empty cells are empty
+    assert [r[0].value or "" for r in rows] == [xml_text(c) for c in cells]
+    assert all(r[1].data_type == "n" for r in rows)
+
+
+def test_docx_and_xlsx_take_control_characters(tmp_path):
+    from pipeline.report.docx import build_docx
+    from pipeline.report.tables import DisplayTable
+
+    write_xlsx(tmp_path / "t.xlsx", {"t": pd.DataFrame({"a\x01": ["B\x01PD", "ok"]})}, dt.datetime(2023, 6, 30))
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert [c.value for c in ws["A"]] == ["a\ufffd", "B\ufffdPD", "ok"]
+    tab = DisplayTable(key="t", title="T\x02", columns=["c\x03"], rows=[["v\x04"]], footnotes=["f\x06"], kinds=[""])
+    assert build_docx([tab], title="Title\x05").startswith(b"PK")
