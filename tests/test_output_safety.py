@@ -104,3 +104,16 @@ def test_compare_reads_the_neutralised_csv_back_exactly(folder):
     run = load_run(folder)
     assert run.derived["patients"]["patient_id"].tolist() == ["=1+2", "$\\frac{$", "@P03"]
     assert run.derived["adverse_events"]["term"].tolist() == list(TERMS.values())
+
+
+def test_figure_text_made_outside_the_theme_is_not_parsed_as_math():
+    from matplotlib.figure import Figure
+
+    from pipeline.figures.save import figure_bytes
+
+    fig = Figure(figsize=(2, 1))
+    ax = fig.add_subplot()
+    ax.set_title("$\\frac{$")  # malformed mathtext: matplotlib raises ValueError when it parses it
+    ax.set_yticks([0, 1], ["$x^^2$", "$$"])  # tick labels are made again at draw time
+    assert figure_bytes(fig, "png", dpi=50).startswith(b"\x89PNG")
+    assert figure_bytes(fig, "svg").startswith(b"<?xml")
