@@ -18,7 +18,7 @@ PNG_DPI = 300
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = PNG_DPI) -> bytes:
     """The figure as PNG or SVG bytes, with no date or software stamp that would change between runs."""
     buf = io.BytesIO()
-    no_math(fig)
+    no_math(fig)  # text from the data is drawn as written, never parsed as mathtext
     with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "text.parse_math": False}):
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
