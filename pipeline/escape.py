@@ -52,6 +52,8 @@ def _text_columns(df: pd.DataFrame) -> list:
 
 def _strings(s: pd.Series) -> list[str]:
     """The str values of a column (no Python loop when every value is a str)."""
+    if isinstance(s.dtype, pd.StringDtype):
+        return s.dropna().tolist()
     v = s.tolist()
     return v if pd.api.types.infer_dtype(s, skipna=False) == "string" else [x for x in v if isinstance(x, str)]
 

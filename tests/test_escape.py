@@ -162,3 +162,12 @@ def test_docx_and_xlsx_take_control_characters(tmp_path):
     assert [c.value for c in ws["A"]] == ["a\ufffd", "B\ufffdPD", "ok"]
     tab = DisplayTable(key="t", title="T\x02", columns=["c\x03"], rows=[["v\x04"]], footnotes=["f\x06"], kinds=[""])
     assert build_docx([tab], title="Title\x05").startswith(b"PK")
+
+
+def test_string_and_categorical_columns_with_missing_values():
+    df = pd.DataFrame({"s": pd.array(["=a", None, "b\r"], dtype="string"), "c": pd.Categorical(["@x", None, "y"])})
+    out = csv_safe(df)
+    assert out["s"].tolist()[0] == "'=a" and out["s"].isna().tolist() == [False, True, False]
+    assert out["c"].tolist()[0] == "'@x" and out["c"].isna().tolist() == [False, True, False]
+    back = csv_restore(out)
+    assert back["s"].tolist()[0] == "=a" and back["c"].tolist()[0] == "@x"
