@@ -237,8 +237,11 @@ def compare(run_a: str, run_b: str, json_path: str | None, lang: str, force: boo
 def runs(out_root: str, study: str | None, json_path: str | None) -> None:
     """List the runs: cut-off, input checksums and headline numbers (n, ORR, median PFS/OS)."""
     from pipeline.compare import format_runs, list_runs
+    from pipeline.faults import recover_interrupted
     from pipeline.runfolder import write_json
 
+    for note in recover_interrupted(Path(out_root)):  # a run stopped mid-swap: its previous run is restored
+        click.echo(f"mmcohort: {note}", err=True)
     rows = list_runs(Path(out_root), study)
     if json_path:
         write_json(Path(json_path), rows)

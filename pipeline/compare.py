@@ -32,7 +32,9 @@ import pandas as pd
 
 from pipeline.cutoff import apply_cutoff
 from pipeline.errors import UserError
+from pipeline.escape import md_escape
 from pipeline.report.fmt import level as ci_level
+from pipeline.runfolder import read_csv_text
 from pipeline.vocab import DAYS_PER_MONTH
 
 log = logging.getLogger("mmcohort")
@@ -103,7 +105,7 @@ def load_run(folder: Path | str) -> Run:
     derived = {}
     if (folder / "derived").is_dir():
         for path in sorted((folder / "derived").glob("*.csv")):
-            derived[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            derived[path.stem] = read_csv_text(path, keep_default_na=False)  # formula guard removed
     return Run(folder, str(manifest["study"]), cutoff, results, manifest, derived)
 
 
@@ -551,7 +553,7 @@ def _p(v: object) -> str:
 
 
 def _esc(v: object) -> str:
-    return "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
+    return md_escape(v, cell=True)
 
 
 def _median_cell(r: dict | None) -> str:
@@ -630,7 +632,7 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
     out += [f"## {t['pat_section']}", ""]
     for k in ("added", "removed"):
         shown = pats[k] if not limit else pats[k][:limit]
-        ids = ", ".join(p["patient_id"] for p in shown) or t["none"]
+        ids = ", ".join(_esc(p["patient_id"]) for p in shown) or t["none"]
         if len(shown) < len(pats[k]):
             ids += ", " + more.format(n=len(pats[k]) - len(shown))
         out.append(f"- {t[k]} ({len(pats[k])}): {ids}")
@@ -703,7 +705,7 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
             out += [f"**{name}** ({t['key']}: {', '.join(x['key'])})", ""]
             for k in ("columns_added", "columns_removed"):
                 if x[k]:
-                    out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(x[k])}", ""]
+                    out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(_esc(c) for c in x[k])}", ""]
             rows = []
             for c in x["changed"]:
                 key = ", ".join(c["key"][k] for k in x["key"])

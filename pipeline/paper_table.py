@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import UserError
+from pipeline.runfolder import read_csv_text
 from pipeline.synth.replica import MEDIAN_TOLERANCE_MONTHS, PUBLISHED, STUDY
 
 #: Row status: the reproduced value equals the published one (as the paper prints it); a median lies within
@@ -59,7 +60,7 @@ class _Run:
         if self.r.get("study") != STUDY:
             raise UserError(f"paper-table compares a run of the {STUDY} replica with the published study; "
                             f"{self.folder} is a run of {self.r.get('study')!r}")
-        self.adsl = pd.read_csv(self.folder / "derived" / "adsl.csv", encoding="utf-8-sig", dtype=str)
+        self.adsl = read_csv_text(self.folder / "derived" / "adsl.csv")
 
     def t1(self, variable: str, level: str | None = None) -> dict:
         for row in self.r["table1"]:

@@ -22,6 +22,7 @@ from pipeline import __version__
 from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
 from pipeline.errors import Issue, UserError
+from pipeline.escape import md_escape
 from pipeline.load import RawTable, read_table
 from pipeline.runfolder import staged_run_folder, write_csv, write_json, write_xlsx
 from pipeline.validate import Validated, validate_inputs
@@ -112,8 +113,9 @@ def validation_markdown(issues: list[Issue]) -> str:
     if issues:
         out.append("| severity | file | line | column | value | rule |\n|---|---|---|---|---|---|")
         for i in issues:
-            out.append(f"| {i.severity} | {i.file} | {'' if i.row is None else i.row} | {i.column or ''} | "
-                       f"{'' if i.value is None else _short(i.value)} | {i.rule} |")
+            e = [md_escape(x, cell=True) for x in (i.file, i.column or "", "" if i.value is None else _short(i.value),
+                                                   i.rule)]
+            out.append(f"| {i.severity} | {e[0]} | {'' if i.row is None else i.row} | {e[1]} | {e[2]} | {e[3]} |")
     return "\n".join(out) + "\n"
 
 
@@ -169,6 +171,7 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
         c["deaths"] = int((res.adtte.query("PARAMCD == 'OS'")["CNSR"] == 0).sum())
     target = Path(out_root) / config.run_name
     with staged_run_folder(target) as tmp, stage("write") as c:
+        guard_existing_run(target, config, prep.raw, replace)  # again, now that this run holds the folder's lock
         # the validated tables as of the cut-off, then the analysis datasets
         for name, df in prep.tables.items():
             write_csv(tmp / "derived" / f"{name}.csv", df)

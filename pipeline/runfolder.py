@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -22,6 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from pipeline.escape import csv_restore, csv_safe, has_carriage_return, xlsx_safe, xlsx_text_cells
+from pipeline.faults import moved_aside, recover_interrupted, run_lock, sigterm_raises, staging_prefix
 
 
 def _clean(o: object) -> object:
@@ -50,11 +54,22 @@ def write_json(path: Path, data: object) -> None:
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> None:
-    """UTF-8 with BOM (Excel opens Chinese text correctly), ISO dates, fixed float format, LF endings."""
+    """UTF-8 with BOM (Excel opens Chinese text correctly), ISO dates, fixed float format, LF endings.
+
+    Text cells a spreadsheet would run as formulas get a leading ``'`` (``pipeline.escape.csv_safe``;
+    numbers untouched); read the file back with ``read_csv_text``, which removes it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
+    out = csv_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
+    # the csv module quotes a field holding a character of the line terminator only, and readers take a
+    # lone CR for a line end (a forged row): a file with a CR in a cell is written with CRLF line ends
     out.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", float_format="%.10g",
-               lineterminator="\n")
+               lineterminator="\r\n" if has_carriage_return(out) else "\n")
+
+
+def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:
+    """A CSV file written by :func:`write_csv`, every cell as text, with the formula guard removed."""
+    return csv_restore(pd.read_csv(path, dtype=str, encoding="utf-8-sig", **kwargs))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -69,9 +84,10 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, df in tables.items():
-            out = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
+            out = xlsx_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
             out.to_excel(xw, sheet_name=name[:31], index=False)
             ws = xw.sheets[name[:31]]
+            xlsx_text_cells(ws)  # text from the data is stored as text, never as a formula
             for col in ws.columns:
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
                 ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
@@ -92,20 +108,29 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) 
 
 @contextmanager
 def staged_run_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success replace ``target`` with it, on failure delete it."""
+    """Yield a temporary folder; on success replace ``target`` with it, on failure delete it.
+
+    The whole block holds ``target``'s run lock (a second run on it stops with exit code 2) and turns
+    SIGTERM into an exception, so a stopped run removes its staging folder too. What a run killed
+    outright (``kill -9``, power loss) leaves -- a staging folder, or the previous run moved aside between
+    the two renames of the swap -- is repaired first (``pipeline.faults.recover_interrupted``).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it owner-only; a run folder is shared like any other output
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with run_lock(target), sigterm_raises():
+        for note in recover_interrupted(target.parent):
+            logging.getLogger("mmcohort").warning("%s", note)
+        tmp = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
+        tmp.chmod(0o755)  # mkdtemp makes it owner-only; a run folder is shared like any other output
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        old = None
+        if target.exists():
+            old = moved_aside(target)
+            os.replace(target, old)
+        os.replace(tmp, target)  # a kill just before this line leaves only `old`: the next run restores it
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

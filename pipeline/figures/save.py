@@ -8,6 +8,8 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from pipeline.figures.style import no_math
+
 #: Fixed so the SVG element ids (hashed from this salt) are the same on every run.
 SVG_HASHSALT = "mmcohort"
 PNG_DPI = 300
@@ -16,7 +18,8 @@ PNG_DPI = 300
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = PNG_DPI) -> bytes:
     """The figure as PNG or SVG bytes, with no date or software stamp that would change between runs."""
     buf = io.BytesIO()
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+    no_math(fig)  # text from the data is drawn as written, never parsed as mathtext
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "text.parse_math": False}):
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         elif fmt == "png":

@@ -75,6 +75,9 @@ BASE_RC = {
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
     "axes.unicode_minus": True,
+    # text from the data (patient IDs, regimens, AE terms) is drawn as written, never parsed as mathtext
+    # ("$" pairs would be, and a malformed formula stops the run)
+    "text.parse_math": False,
 }
 
 
@@ -158,3 +161,26 @@ def despine(ax, left: bool = False, bottom: bool = False) -> None:
         ax.spines["left"].set_visible(False)
     if bottom:
         ax.spines["bottom"].set_visible(False)
+
+
+def no_math(fig) -> None:
+    """Switch mathtext off for every text of ``fig`` (a ``$`` in a patient ID or regimen stays a ``$``).
+
+    ``BASE_RC`` already makes text created inside :func:`theme` literal; this also covers text made
+    outside it. ``save.figure_bytes`` calls it and draws with ``text.parse_math`` off, so that tick
+    labels made at draw time are literal too. Ticks not made yet are not made here
+    (``Figure.findobj`` would make them, and costs ~50 ms a figure).
+    """
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    stack = [fig]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, Text):
+            a.set_parse_math(False)
+        if isinstance(a, Axis):
+            ticks = [*a.__dict__.get("majorTicks", []), *a.__dict__.get("minorTicks", [])]
+            stack += [a.label, a.offsetText, *(t for tick in ticks for t in (tick.label1, tick.label2))]
+        else:
+            stack += a.get_children()

@@ -18,6 +18,7 @@ import yaml
 from pipeline import __version__
 from pipeline.analysis.results import AnalysisResult
 from pipeline.config import StudyConfig
+from pipeline.escape import md_code, md_escape
 from pipeline.figures import labels as L
 from pipeline.figures.catalogue import Omitted
 from pipeline.figures.flow import patient_flow
@@ -367,7 +368,7 @@ def _versions() -> dict:
 
 
 def _md_cell(s: object) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+    return md_escape(s, cell=True)
 
 
 def _env(autoescape: bool) -> jinja2.Environment:
@@ -375,6 +376,8 @@ def _env(autoescape: bool) -> jinja2.Environment:
                              autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["md_cell"] = _md_cell
+    env.filters["md"] = md_escape
+    env.filters["md_code"] = md_code
     return env
 
 

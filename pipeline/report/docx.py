@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
+from pipeline.escape import xml_text
 from pipeline.report.tables import DisplayTable
 
 LATIN_FONT = "Times New Roman"
@@ -87,7 +88,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.
     p.paragraph_format.space_after = Pt(1)
     if indent:
         p.paragraph_format.left_indent = Cm(0.35)
-    run = p.add_run(text)
+    run = p.add_run(xml_text(text))
     _set_fonts(run, size, bold)
 
 
@@ -118,7 +119,7 @@ def add_table(doc, tab: DisplayTable, lang: str = "en") -> None:
     title.paragraph_format.space_before = Pt(12)
     title.paragraph_format.space_after = Pt(4)
     title.paragraph_format.keep_with_next = True
-    _set_fonts(title.add_run(tab.numbered_title(lang)), 10.5, True)
+    _set_fonts(title.add_run(xml_text(tab.numbered_title(lang))), 10.5, True)
     ncol = len(tab.columns)
     table = doc.add_table(rows=1 + len(tab.rows), cols=ncol)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -146,7 +147,7 @@ def add_table(doc, tab: DisplayTable, lang: str = "en") -> None:
         p = doc.add_paragraph()
         p.paragraph_format.space_before = Pt(2)
         p.paragraph_format.space_after = Pt(0)
-        _set_fonts(p.add_run(f), 8)
+        _set_fonts(p.add_run(xml_text(f)), 8)
 
 
 def build_docx(tables: Sequence[DisplayTable], title: str = "Tables", lang: str = "en",
@@ -165,6 +166,7 @@ def build_docx(tables: Sequence[DisplayTable], title: str = "Tables", lang: str 
         Creation/modification date written into the document (default 2000-01-01), e.g. the cut-off.
     """
     stamp = stamp or dt.datetime(2000, 1, 1)
+    title = xml_text(title)  # a control character from the config would stop python-docx
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.analysis.results import AnalysisResult
 from pipeline.config import StudyConfig
+from pipeline.faults import die_with_parent, stop_pool
 from pipeline.figures.catalogue import plan_figures
 from pipeline.figures.save import PNG_DPI, save_figure
 from pipeline.figures.style import figure_language
@@ -46,8 +47,16 @@ def _draw_all(specs: list, folder: Path, dpi: int) -> list[tuple[dict[str, Path]
     try:
         workers = min(2, os.cpu_count() or 1, len(specs))
         if workers > 1 and "fork" in mp.get_all_start_methods():
-            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as ex:
-                return list(ex.map(_draw_one, range(len(specs)), [folder] * len(specs), [dpi] * len(specs)))
+            # workers die with this process however it ends, and are killed at once if the run fails
+            ex = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
+                                     initializer=die_with_parent, initargs=(os.getpid(),))
+            try:
+                out = list(ex.map(_draw_one, range(len(specs)), [folder] * len(specs), [dpi] * len(specs)))
+            except BaseException:
+                stop_pool(ex)
+                raise
+            ex.shutdown(wait=True)
+            return out
         return [_draw_one(i, folder, dpi) for i in range(len(specs))]
     finally:
         _SPECS = []
