@@ -105,3 +105,15 @@ def test_a_comparison_on_a_missing_column_exits_2_naming_the_key_and_the_columns
     assert "comparisons[1]" not in r.stderr
     assert "regimen" in r.stderr.split("columns available")[1]
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_a_fine_gray_covariate_must_be_a_column_of_the_data_and_may_be_an_extra_one(tmp_path):
+    """Checked against the data (like comparisons), so a declared extra column is accepted and a typo is not."""
+    paths = _paths(tmp_path)
+    bad = make_config(paths, response={"source": "patients"},
+                      analysis={"competing_risks": {"enabled": True, "covariates": ["agee"]}})
+    with pytest.raises(ConfigError, match=r"analysis.competing_risks.covariates\[0\]: 'agee'"):
+        run_study(bad, tmp_path / "out")
+    ok = make_config(paths, response={"source": "patients"}, extra_columns=EXTRAS,
+                     analysis={"competing_risks": {"enabled": True, "covariates": ["ldh_ratio"]}})
+    assert ok.analysis.competing_risks.covariates == ["ldh_ratio"]
