@@ -1,0 +1,110 @@
+"""What a column's values look like: dates, numbers, yes/no words, or a known vocabulary.
+
+Everything is computed once per distinct value and weighted by its count (an export repeats its values),
+with the same parsers ``run`` uses (``pipeline.parse``), so "parses as a date" here means exactly what
+it means when the config is run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.draft.families import FAMILIES, family_index, single_index
+from pipeline.draft.normalize import fold
+from pipeline.parse import as_text, missing_mask, parse_column
+from pipeline.schema import FieldSpec
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Counts over the non-missing cells of one column."""
+
+    n: int
+    distinct: int
+    dates: int
+    numbers: int
+    integers: int
+    yesno: int
+
+
+def distinct_counts(s: pd.Series) -> pd.Series:
+    """Non-missing cells as trimmed text -> count, most frequent first, ties in text order."""
+    txt = as_text(s)[~missing_mask(s)]
+    counts = txt.value_counts()
+    return counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+
+
+def profile(s: pd.Series) -> Profile:
+    counts = distinct_counts(s)
+    u = pd.Series(counts.index, dtype=object)
+    w = counts.to_numpy()
+
+    def ok(kind: str) -> int:
+        if u.empty:
+            return 0
+        parsed, bad = parse_column(u, kind)
+        return int(w[(~bad.to_numpy()) & parsed.notna().to_numpy()].sum())
+
+    yes_words = set(single_index("bool")) | set(family_index("bool"))
+    yesno = ok("bool") + int(w[u.map(lambda v: fold(v) in yes_words).to_numpy(dtype=bool)].sum()) if len(u) else 0
+    return Profile(n=int(w.sum()), distinct=len(u), dates=ok("date"), numbers=ok("float"),
+                   integers=ok("int"), yesno=min(yesno, int(w.sum())))
+
+
+@dataclass
+class ValueMatch:
+    """How a column's values meet a canonical column's vocabulary."""
+
+    group: str
+    n: int = 0  # non-missing cells
+    recognised: int = 0  # cells whose value is native, in a family or a single
+    families: list[str] = field(default_factory=list)  # family names used
+    entries: dict[str, object] = field(default_factory=dict)  # hospital spelling -> canonical value
+    seen: list[str] = field(default_factory=list)  # distinct values found that needed a mapping
+    unknown: list[str] = field(default_factory=list)  # distinct values not recognised
+    native_only: bool = True  # every recognised value was already canonical (or a number)
+
+
+def match_values(s: pd.Series, spec: FieldSpec, group: str) -> ValueMatch:
+    """Propose a value mapping for ``s`` as canonical column ``spec`` (value group ``group``).
+
+    Order per distinct value: a family spelling (then the whole family is proposed), a spelling the parser
+    accepts as it is (no mapping needed), a single known spelling.
+    """
+    counts = distinct_counts(s)
+    u = pd.Series(counts.index, dtype=object)
+    native = pd.Series(False, index=u.index)
+    if len(u):
+        parsed, bad = parse_column(u, spec.kind, spec.allowed)
+        native = ~bad & parsed.notna()
+    fams, singles = family_index(group), single_index(group)
+    out = ValueMatch(group, n=int(counts.sum()))
+    used: list[int] = []
+    single_hits: dict[str, object] = {}
+    for i, raw in enumerate(u):
+        key, k = fold(raw), int(counts.iloc[i])
+        if key in fams:
+            fam_no, _ = fams[key]
+            used += [fam_no] if fam_no not in used else []
+            out.seen.append(raw)
+        elif bool(native.iloc[i]):
+            pass
+        elif key in singles:
+            single_hits[raw] = singles[key]
+            out.seen.append(raw)
+        else:
+            out.unknown.append(raw)
+            continue
+        out.recognised += k
+    for fam_no in sorted(used):
+        fam = FAMILIES[group][fam_no]
+        out.families.append(fam.name)
+        for raw, canon in fam.mapping:
+            out.entries.setdefault(raw, canon)
+    for raw, canon in single_hits.items():
+        if fold(raw) not in {fold(k) for k in out.entries}:
+            out.entries[raw] = canon
+    out.native_only = not out.entries
+    return out
