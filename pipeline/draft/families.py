@@ -72,8 +72,7 @@ SINGLES: dict[str, dict[str, object]] = {
                  "不可评估": "NE", "不能评估": "NE", "stringent cr": "sCR"},
     "myeloma_type": {"κ型": "kappa", "λ型": "lambda", "轻链κ型": "kappa", "轻链λ型": "lambda",
                      "非分泌型": "nonsecretory", "IgG型": "IgG", "IgA型": "IgA", "IgD型": "IgD", "IgM型": "IgM",
-                     "IgE型": "IgE", "IgD-κ": "IgD-kappa", "IgD-λ": "IgD-lambda", "IgM-κ": "IgM-kappa",
-                     "IgM-λ": "IgM-lambda"},
+                     "IgE型": "IgE"},
     "ds_stage": {f"{r}{ab}期": _ROMAN[r] + ab for r in _ROMAN for ab in "AB"},
     "iss": {"Ⅰ期": "I", "Ⅱ期": "II", "Ⅲ期": "III"},
 }

@@ -49,7 +49,10 @@ def header_candidates(header: str, table: str) -> list[Candidate]:
     key, stem = fold(header), fold_without_unit(header)
     if key in index:
         col, syn = index[key]
-        why = "header is the canonical name" if syn == col else f"matched header synonym '{syn}'"
+        if syn != col:
+            why = f"matched header synonym '{syn}'"
+        else:
+            why = "header is the canonical name" if header == col else f"matched the canonical name '{col}'"
         return [Candidate(header, col, 3.0, [why])]
     low = nfkc(header).lower()
     if table == "patients" and re.fullmatch(r"fish_[a-z0-9_]+", low) and spec_for(table, low):

@@ -70,8 +70,9 @@ class ValueMatch:
 def match_values(s: pd.Series, spec: FieldSpec, group: str) -> ValueMatch:
     """Propose a value mapping for ``s`` as canonical column ``spec`` (value group ``group``).
 
-    Order per distinct value: a family spelling (then the whole family is proposed), a spelling the parser
-    accepts as it is (no mapping needed), a single known spelling.
+    Order per distinct value: an ASCII spelling the parser accepts as it is (no mapping needed), a family
+    spelling (then the whole family is proposed: 是/否 too, though the parser reads them, so the config
+    documents the export's words), another spelling the parser accepts, a single known spelling.
     """
     counts = distinct_counts(s)
     u = pd.Series(counts.index, dtype=object)
@@ -85,7 +86,9 @@ def match_values(s: pd.Series, spec: FieldSpec, group: str) -> ValueMatch:
     single_hits: dict[str, object] = {}
     for i, raw in enumerate(u):
         key, k = fold(raw), int(counts.iloc[i])
-        if key in fams:
+        if bool(native.iloc[i]) and raw.isascii():  # M, yes, III, CR: the parser reads them as they are
+            pass
+        elif key in fams:
             fam_no, _ = fams[key]
             used += [fam_no] if fam_no not in used else []
             out.seen.append(raw)

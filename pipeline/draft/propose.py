@@ -48,6 +48,7 @@ class TableDraft:
     active: dict[str, Candidate] = field(default_factory=dict)  # header -> chosen proposal
     alternatives: dict[str, list[Candidate]] = field(default_factory=dict)  # header -> commented ones
     left_out: dict[str, str] = field(default_factory=dict)  # header -> reason (identifier)
+    deid_allow: list[str] = field(default_factory=list)  # guard false positives: vocabulary words, not names
     extras: list[Extra] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
@@ -72,18 +73,22 @@ class Draft:
         return {"mapped": mapped, "check": check, "unmapped": unmapped, "left_out": left}
 
 
-def _identifier(header: str, s: pd.Series, canonical: str | None) -> str | None:
+def _identifier(header: str, s: pd.Series, canonical: str | None) -> tuple[str | None, bool]:
+    """(why the column looks like an identifier, whether only the weak person-name heuristic says so)."""
     what = header_rule(header)
     if what:
-        return f"the header looks like {what}"
+        return f"the header looks like {what}", False
     hit = value_rule(s, names=canonical not in _TERM_COLUMNS)
-    if hit and canonical != "patient_id":
-        kind, k, n = hit
-        return f"{k} of {n} values look like {kind}"
     if hit:
         kind, k, n = hit
-        return f"{k} of {n} values look like {kind} (a study ID must be a pseudonym)"
-    return None
+        return f"{k} of {n} values look like {kind}", kind == "person names"
+    return None, False
+
+
+def _vocabulary_not_names(cands: list[Candidate]) -> bool:
+    """Every value is a known spelling of a fixed vocabulary (response words, not names)."""
+    vm = cands[0].values if cands else None
+    return vm is not None and vm.n > 0 and vm.recognised == vm.n and bool(vm.families)
 
 
 def _resolve(cands: list[Candidate], order: dict[str, int], td: TableDraft) -> None:
@@ -110,7 +115,7 @@ def guess_type(prof: Profile) -> tuple[str | None, str]:
         return None, "the column is empty"
     if prof.dates >= FIT * n:
         return "date", f"{prof.dates} of {n} values parse as dates"
-    if prof.yesno >= FIT * n and prof.distinct <= 4:
+    if prof.yesno >= FIT * n and prof.distinct <= 4 and prof.numbers < n:  # 0/1 alone: integer
         return "yesno", f"{prof.yesno} of {n} values are yes/no words"
     if prof.integers == n:
         return "integer", f"{n} of {n} values are whole numbers"
@@ -137,8 +142,8 @@ def draft_table(table: str, path: Path, sheet: str | None = None) -> TableDraft:
     profiles: dict[str, Profile] = {}
     for h in headers:
         found = header_candidates(h, table)
-        reason = _identifier(h, frame[h], found[0].canonical if found else None)
-        if reason:
+        reason, weak = _identifier(h, frame[h], found[0].canonical if found else None)
+        if reason and not (weak and found):
             td.left_out[h] = reason
             continue
         prof = profiles[h] = profile(frame[h])
@@ -146,6 +151,13 @@ def draft_table(table: str, path: Path, sheet: str | None = None) -> TableDraft:
             found = value_candidates(h, frame[h], table, prof)
         for c in found:
             add_value_evidence(c, frame[h], prof, table)
+        if reason and not _vocabulary_not_names(found):
+            td.left_out[h] = reason
+            continue
+        if reason:
+            td.deid_allow.append(h)
+            found[0].check.append(f"the identifier guard reads {reason}, but every value is a known "
+                                  f"{found[0].canonical} word: listed in deid_allow")
         cands += found
     _resolve(cands, {h: i for i, h in enumerate(headers)}, td)
     unplaced = [h for h in headers if h not in td.active and h not in td.left_out]

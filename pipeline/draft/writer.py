@@ -124,7 +124,7 @@ def _values_block(d: Draft) -> list[str]:
 
 def _extra_lines(e: Extra) -> list[str]:
     if e.type is None:
-        return [f"#   (not declarable: {scalar(e.header)} -- {e.evidence})"]
+        return [f"#   # not declarable: {scalar(e.header)} -- {e.evidence}"]
     name_note = "" if e.name.startswith("extra_") is False else "CHECK: choose a snake_case name"
     out = [_line(f"#   - name: {e.name}", name_note, 30), f"#     header: {scalar(e.header)}",
            _line(f"#     type: {e.type}", "guessed: " + e.evidence + (f"; {e.note}" if e.note else ""), 30)]
@@ -162,6 +162,11 @@ def render_draft(d: Draft, out: Path) -> str:
     extras = _extras_block(d)
     if extras:
         lines += ["", *extras]
+    allow = [h for t in d.tables.values() for h in t.deid_allow]
+    if allow:
+        lines += ["", _line(f"deid_allow: [{', '.join(scalar(h) for h in dict.fromkeys(allow))}]",
+                            "CHECK: the identifier guard's person-name test fires on these columns, but their "
+                            "values are all known category words (see columns)", 20)]
     lang_why = "most headers are Chinese" if d.language == "zh" else "the headers are not Chinese"
     lines += ["", "report:", _line(f"  language: {d.language}", lang_why, 20)]
     return "\n".join(lines) + "\n"
