@@ -109,7 +109,7 @@ def add_value_evidence(c: Candidate, s: pd.Series, prof: Profile, table: str) ->
 
 def value_candidates(header: str, s: pd.Series, table: str, prof: Profile) -> list[Candidate]:
     """Columns a header's values alone point to (sex words, response words, Roman-numeral stages, ...)."""
-    if prof.n == 0 or prof.numbers == prof.n:
+    if prof.n == 0 or prof.numbers == prof.n or prof.distinct > 40:  # vocabularies are short
         return []
     out = []
     for spec in TABLE_SPECS[table]:
