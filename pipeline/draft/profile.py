@@ -30,10 +30,20 @@ class Profile:
 
 
 def distinct_counts(s: pd.Series) -> pd.Series:
-    """Non-missing cells as trimmed text -> count, most frequent first, ties in text order."""
-    txt = as_text(s)[~missing_mask(s)]
-    counts = txt.value_counts()
-    return counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    """Non-missing cells as trimmed text -> count, most frequent first, ties in text order.
+
+    Counted on the raw cells first (in C), so the text work is done once per distinct value; the result
+    is marked (``attrs["counts"]``) and passes through unchanged when given again.
+    """
+    if s.attrs.get("counts"):
+        return s
+    raw = s.value_counts(dropna=True)
+    txt = as_text(pd.Series(raw.index, dtype=object))
+    keep = (~missing_mask(txt)).to_numpy()
+    counts = pd.Series(raw.to_numpy()[keep], index=txt[keep].to_numpy()).groupby(level=0, sort=True).sum()
+    counts = counts.sort_values(ascending=False, kind="stable")
+    counts.attrs["counts"] = True
+    return counts
 
 
 def profile(s: pd.Series) -> Profile:
@@ -41,16 +51,22 @@ def profile(s: pd.Series) -> Profile:
     u = pd.Series(counts.index, dtype=object)
     w = counts.to_numpy()
 
-    def ok(kind: str) -> int:
+    def fits(kind: str) -> pd.Series:
         if u.empty:
-            return 0
+            return pd.Series(False, index=u.index)
         parsed, bad = parse_column(u, kind)
-        return int(w[(~bad.to_numpy()) & parsed.notna().to_numpy()].sum())
+        return ~bad & parsed.notna()
 
-    yes_words = set(single_index("bool")) | set(family_index("bool"))
-    yesno = ok("bool") + int(w[u.map(lambda v: fold(v) in yes_words).to_numpy(dtype=bool)].sum()) if len(u) else 0
+    def ok(kind: str) -> int:
+        return int(w[fits(kind).to_numpy(dtype=bool)].sum())
+
+    yesno = 0
+    if 0 < len(u) <= 8:  # yes/no words are few; a column of many distinct values is something else
+        words = set(single_index("bool")) | set(family_index("bool"))
+        yes = fits("bool") | u.map(lambda v: fold(v) in words).astype(bool)
+        yesno = int(w[yes.to_numpy(dtype=bool)].sum())
     return Profile(n=int(w.sum()), distinct=len(u), dates=ok("date"), numbers=ok("float"),
-                   integers=ok("int"), yesno=min(yesno, int(w.sum())))
+                   integers=ok("int"), yesno=yesno)
 
 
 @dataclass

@@ -146,11 +146,12 @@ def draft_table(table: str, path: Path, sheet: str | None = None) -> TableDraft:
         if reason and not (weak and found):
             td.left_out[h] = reason
             continue
-        prof = profiles[h] = profile(frame[h])
+        counts = distinct_counts(frame[h])
+        prof = profiles[h] = profile(counts)
         if not found:
-            found = value_candidates(h, frame[h], table, prof)
+            found = value_candidates(h, counts, table, prof)
         for c in found:
-            add_value_evidence(c, frame[h], prof, table)
+            add_value_evidence(c, counts, prof, table)
         if reason and not _vocabulary_not_names(found):
             td.left_out[h] = reason
             continue
