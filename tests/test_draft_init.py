@@ -92,7 +92,7 @@ def test_chinese_headers_gbk_csv(tmp_path):
     assert "gb18030 text" in text and cfg.report.language == "zh"
     # six distinct 4-character response words look like person names to the identifier guard; they are
     # all known response words, so the draft allows the column and says so
-    assert cfg.deid_allow == ["最佳疗效"] and "CHECK: the identifier guard reads 5 of 6 values" in text
+    assert cfg.deid_allow == ["最佳疗效"] and "CHECK: the identifier guard finds 5 of 6 values" in text
 
 
 def test_mixed_headers_and_extra_columns(tmp_path):
@@ -113,6 +113,16 @@ def test_mixed_headers_and_extra_columns(tmp_path):
         {"name": "transplant_date", "header": "Transplant date", "type": "date"},
     ]
     assert "#   # not declarable: 备注 -- 6 distinct values in 6: free text" in text and "4 unmapped" in r.stderr
+
+
+def test_of_two_index_date_candidates_the_one_with_more_dates_is_active(tmp_path):
+    cols = {**ZH, "治疗开始日期": ["2021-01-05", "2021-02-02", "2021-03-16", "2021-04-13", "2021-05-11", "2021-06-08"]}
+    cols["首次用药日期"] = [None, *ZH["首次用药日期"][1:]]
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0, r.stderr
+    cfg = load_config(tmp_path / "study.yaml")
+    assert cfg.columns["patients"]["治疗开始日期"] == "index_date" and "首次用药日期" not in cfg.columns["patients"]
+    assert any(line.startswith("    # 首次用药日期: index_date") for line in text.splitlines())
 
 
 def test_two_index_date_candidates_both_shown_one_active(tmp_path):

@@ -31,6 +31,7 @@ class Candidate:
     evidence: list[str] = field(default_factory=list)
     check: list[str] = field(default_factory=list)
     values: ValueMatch | None = None
+    fit: int = 0  # cells that fit the column's kind (breaks ties between equally good headers)
 
 
 def _fold_unit(u: str) -> str:
@@ -92,6 +93,7 @@ def add_value_evidence(c: Candidate, s: pd.Series, prof: Profile, table: str) ->
         c.evidence.append("the column is empty")
         return
     k, what = _fit(spec, prof, c.values)
+    c.fit = k
     if spec.kind == "id":
         c.evidence.append(f"{prof.distinct} distinct of {prof.n} values")
     elif spec.kind != "text":
@@ -119,6 +121,6 @@ def value_candidates(header: str, s: pd.Series, table: str, prof: Profile) -> li
         vm = match_values(s, spec, group)
         if vm.recognised == vm.n:
             what = ", ".join(vm.families) or f"the contract's own {spec.name} values"
-            out.append(Candidate(header, spec.name, 0.5, [f"its values are {what}: {vm.n} of {vm.n}"],
+            out.append(Candidate(header, spec.name, 0.5, [f"placed by its values ({what})"],
                                  ["placed by its values only; the header is not a known synonym"], vm))
     return out

@@ -1,7 +1,7 @@
 """The whole draft: read each table as ``run`` does, leave identifiers out, place every header.
 
 Resolution is greedy and explicit: the best-scoring (header, column) pair is taken first; a column two
-headers claim goes to the better one (ties: the header further left) and the other header is shown as a
+headers claim goes to the better one (ties: more values that fit, then the header further left) and the other header is shown as a
 commented alternative; a header matching two columns equally takes the first free one and shows the other.
 Nothing is decided silently: every loser is written to the draft, commented, and the winner marked CHECK.
 """
@@ -93,7 +93,7 @@ def _vocabulary_not_names(cands: list[Candidate]) -> bool:
 
 def _resolve(cands: list[Candidate], order: dict[str, int], td: TableDraft) -> None:
     taken: set[str] = set()
-    for c in sorted(cands, key=lambda c: (-c.score, order[c.header], c.canonical)):
+    for c in sorted(cands, key=lambda c: (-c.score, -c.fit, order[c.header], c.canonical)):
         if c.header in td.active or c.canonical in taken:
             td.alternatives.setdefault(c.header, []).append(c)
             continue
@@ -157,7 +157,7 @@ def draft_table(table: str, path: Path, sheet: str | None = None) -> TableDraft:
             continue
         if reason:
             td.deid_allow.append(h)
-            found[0].check.append(f"the identifier guard reads {reason}, but every value is a known "
+            found[0].check.append(f"the identifier guard finds {reason}, but every value is a known "
                                   f"{found[0].canonical} word: listed in deid_allow")
         cands += found
     _resolve(cands, {h: i for i, h in enumerate(headers)}, td)
