@@ -162,12 +162,16 @@ def test_xlsx_with_a_chosen_sheet(tmp_path):
     path = tmp_path / "export.xlsx"
     with pd.ExcelWriter(path) as xw:
         pd.DataFrame({"说明": ["not data"]}).to_excel(xw, sheet_name="readme", index=False)
-        pd.DataFrame(ZH).to_excel(xw, sheet_name="患者", index=False)
+        frame = pd.DataFrame(ZH)  # Excel cells: real dates and numbers, as a hospital system writes them
+        frame["首次用药日期"] = pd.to_datetime(EN["Treatment start date"])
+        frame["年龄（岁）"] = frame["年龄（岁）"].astype(int)
+        frame.to_excel(xw, sheet_name="患者", index=False)
     r, text = _init(tmp_path, path, "--sheet", "患者")
     assert r.exit_code == 0, r.stderr
     cfg, _ = _valid(tmp_path)
     assert cfg.inputs.sheet == "患者" and cfg.columns["patients"] == ZH_COLUMNS
     assert "the workbook has sheets readme, 患者; read '患者'" in text
+    assert "6 of 6 values parse as dates" in text and "6 of 6 values are whole numbers" in text
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):

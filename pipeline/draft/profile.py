@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipeline.draft.families import FAMILIES, family_index, single_index
@@ -37,10 +38,11 @@ def distinct_counts(s: pd.Series) -> pd.Series:
     """
     if s.attrs.get("counts"):
         return s
-    raw = s.value_counts(dropna=True)
-    txt = as_text(pd.Series(raw.index, dtype=object))
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    n = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    txt = as_text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     keep = (~missing_mask(txt)).to_numpy()
-    counts = pd.Series(raw.to_numpy()[keep], index=txt[keep].to_numpy()).groupby(level=0, sort=True).sum()
+    counts = pd.Series(n[keep], index=txt[keep].to_numpy()).groupby(level=0, sort=True).sum()
     counts = counts.sort_values(ascending=False, kind="stable")
     counts.attrs["counts"] = True
     return counts

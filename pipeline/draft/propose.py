@@ -162,10 +162,15 @@ def draft_table(table: str, path: Path, sheet: str | None = None) -> TableDraft:
         cands += found
     _resolve(cands, {h: i for i, h in enumerate(headers)}, td)
     unplaced = [h for h in headers if h not in td.active and h not in td.left_out]
+    names: set[str] = set()
     for k, h in enumerate(unplaced, 1):
         alts = td.alternatives.get(h, [])
         note = f"also matched {', '.join(a.canonical for a in alts)}, taken by another header" if alts else ""
-        td.extras.append(_extra(h, frame[h], profiles[h], k, note))
+        extra = _extra(h, frame[h], profiles[h], k, note)
+        if extra.name in names:  # two headers folding to one name: keep both, distinctly named
+            extra.name = f"{extra.name}_{k}"
+        names.add(extra.name)
+        td.extras.append(extra)
     placed = {c.canonical for c in td.active.values()}
     td.missing_required = [f.name for f in TABLE_SPECS[table] if f.required and f.name not in placed]
     last = next((h for h, c in td.active.items() if c.canonical == "last_contact_date"), None)
