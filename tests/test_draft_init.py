@@ -211,3 +211,13 @@ def test_required_column_not_found_is_reported(tmp_path):
     assert r.exit_code == 0
     assert "# CHECK: no header found for the required column regimen" in text
     assert "no header found for the required patients column regimen" in r.stderr
+
+
+def test_headers_with_line_breaks_and_odd_characters_stay_valid_yaml(tmp_path):
+    cols = {"研究编号": ZH["研究编号"], "年龄\n（岁）": ZH["年龄（岁）"], "性别: 男/女": ZH["性别"],
+            "# note": ["a"] * N, "随访\n备注": [f"line {i}\nsecond" for i in range(N)]}
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0, r.stderr
+    cfg = load_config(tmp_path / "study.yaml")
+    assert cfg.columns["patients"] == {"研究编号": "patient_id", "年龄\n（岁）": "age", "性别: 男/女": "sex"}
+    assert cfg.values["sex"] == {"男": "M", "女": "F"}

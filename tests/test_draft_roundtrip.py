@@ -39,6 +39,12 @@ def test_chinese_example_drafts_the_hand_written_mappings(tmp_path):
     assert "CHECK" not in out.read_text(encoding="utf-8").split("\n", 3)[3]  # only the header mentions it
 
 
+def test_the_draft_is_reproducible(tmp_path):
+    a, _ = _init(tmp_path / "a", "example_hospital", ("assessments",), "example_hospital", "2023-06-30")
+    b, _ = _init(tmp_path / "b", "example_hospital", ("assessments",), "example_hospital", "2023-06-30")
+    assert a.read_bytes() == b.read_bytes()
+
+
 @pytest.mark.parametrize("folder", ["demo", "bendamustine_rrmm"])
 def test_clean_examples_draft_configs_that_validate_unchanged(tmp_path, folder):
     tables = ("assessments", "adverse_events")

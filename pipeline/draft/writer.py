@@ -41,6 +41,8 @@ def _width(text: str) -> int:
 
 
 def _line(text: str, comment: str, width: int = 44) -> str:
+    """``text`` and a comment aligned after it; the comment is kept on one line (a header may hold a newline)."""
+    comment = re.sub(r"\s+", " ", comment).strip()
     return f"{text}{' ' * max(0, width - _width(text))}  # {comment}" if comment else text
 
 
