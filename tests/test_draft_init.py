@@ -221,3 +221,13 @@ def test_headers_with_line_breaks_and_odd_characters_stay_valid_yaml(tmp_path):
     cfg = load_config(tmp_path / "study.yaml")
     assert cfg.columns["patients"] == {"研究编号": "patient_id", "年龄\n（岁）": "age", "性别: 男/女": "sex"}
     assert cfg.values["sex"] == {"男": "M", "女": "F"}
+
+
+def test_forced_encoding_is_used_and_written(tmp_path):
+    export = _write(tmp_path, ZH, encoding="gbk")
+    r, text = _init(tmp_path, export, "--encoding", "gbk")
+    assert r.exit_code == 0, r.stderr
+    cfg, _ = _valid(tmp_path)
+    assert cfg.inputs.encoding == "gbk" and "gbk text" in text
+    r, _ = _init(tmp_path, export, "--encoding", "klingon", out="other.yaml")
+    assert r.exit_code == 2 and "--encoding 'klingon'" in r.stderr

@@ -154,3 +154,13 @@ def test_values_alone_place_sex_and_response_but_stages_stay_ambiguous():
 ])
 def test_guessed_types_for_extra_columns(values, typ):
     assert guess_type(profile(pd.Series(values, dtype=object)))[0] == typ
+
+
+@pytest.mark.parametrize(("header", "canonical"), [
+    ("t(6;14)", "fish_t6_14"), ("ｔ（６；１４）", "fish_t6_14"), ("del(1p)", "fish_del1p"),
+    ("amp(1q21)", "fish_gain1q21"), ("del(17p)", "fish_del17p"), ("t(4;14)", "fish_t4_14"),
+])
+def test_other_fish_markers_become_fish_columns(header, canonical):
+    [c] = header_candidates(header, "patients")
+    assert c.canonical == canonical and spec_for("patients", canonical).allowed == ("positive", "negative")
+    assert header_candidates(header, "assessments") == []  # FISH markers belong to the patients table

@@ -44,6 +44,18 @@ def _unit_of(header: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def _fish_name(key: str) -> str | None:
+    """``t(6;14)`` -> ``fish_t6_14``, ``del(1p)`` -> ``fish_del1p``, ``amp(1q21)`` -> ``fish_gain1q21``."""
+    m = re.fullmatch(r"t\((\d{1,2});(\d{1,2})\)", key)
+    if m:
+        return f"fish_t{m.group(1)}_{m.group(2)}"
+    m = re.fullmatch(r"(del|gain|amp)\((\d{1,2}[pq]\d{0,2}(?:\.\d)?)\)", key)
+    if m:
+        kind = "del" if m.group(1) == "del" else "gain"
+        return f"fish_{kind}{m.group(2).replace('.', '')}"
+    return None
+
+
 def header_candidates(header: str, table: str) -> list[Candidate]:
     """Synonym matches for one header, best first (several only when equally good)."""
     index = synonym_index(table)
@@ -58,6 +70,9 @@ def header_candidates(header: str, table: str) -> list[Candidate]:
     low = nfkc(header).lower()
     if table == "patients" and re.fullmatch(r"fish_[a-z0-9_]+", low) and spec_for(table, low):
         return [Candidate(header, low, 3.0, ["a fish_* marker column (the contract accepts any)"])]
+    fish = _fish_name(key)
+    if table == "patients" and fish:
+        return [Candidate(header, fish, 3.0, [f"a FISH marker header, as {fish} (the contract accepts any fish_*)"])]
     if stem and stem in index:
         col, syn = index[stem]
         return [Candidate(header, col, 2.5, [f"matched header synonym '{syn}' (unit '{_unit_of(header)}' set aside)"])]

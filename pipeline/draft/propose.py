@@ -63,6 +63,7 @@ class Draft:
     tables: dict[str, TableDraft]
     sheet: str | None
     language: str
+    encoding: str | None = None  # forced CSV encoding (--encoding), written as inputs.encoding
 
     def counts(self) -> dict[str, int]:
         mapped = sum(len(t.active) for t in self.tables.values())
@@ -133,8 +134,8 @@ def _extra(header: str, s: pd.Series, prof: Profile, k: int, note: str = "") -> 
     return Extra(header, name, typ, why, [str(v) for v in values], note)
 
 
-def draft_table(table: str, path: Path, sheet: str | None = None) -> TableDraft:
-    raw = read_table(table, path, sheet=sheet)
+def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str | None = None) -> TableDraft:
+    raw = read_table(table, path, sheet=sheet, encoding=encoding)
     frame = raw.frame
     headers = [c for c in frame.columns if c != LINE]
     td = TableDraft(table, path, raw.encoding, len(frame), headers, sheets=_sheets(path))
@@ -200,13 +201,13 @@ def _default_cutoff(patients: TableDraft) -> tuple[dt.date, str]:
 
 
 def draft_config(inputs: dict[str, Path], study: str, cutoff: dt.date | None = None,
-                 sheet: str | None = None) -> Draft:
+                 sheet: str | None = None, encoding: str | None = None) -> Draft:
     """Draft a study config from the tables in ``inputs`` (table name -> file; ``patients`` required)."""
-    tables = {t: draft_table(t, Path(p), sheet) for t, p in inputs.items() if p is not None}
+    tables = {t: draft_table(t, Path(p), sheet, encoding) for t, p in inputs.items() if p is not None}
     note = "from --cutoff"
     if cutoff is None:
         cutoff, note = _default_cutoff(tables["patients"])
     headers = [h for t in tables.values() for h in t.headers]
     cjk = sum(has_cjk(h) for h in headers)
     language = "zh" if cjk * 2 > len(headers) else "en"
-    return Draft(study, cutoff, note, tables, sheet, language)
+    return Draft(study, cutoff, note, tables, sheet, language, encoding)

@@ -65,13 +65,16 @@ def _header_block(d: Draft, out: Path) -> list[str]:
         enc = f", {t.encoding} text" if t.encoding else ""
         lines.append(f"# {t.table}: {t.path.name} ({t.n_rows} rows, {len(t.headers)} columns{enc})")
         if len(t.sheets) > 1:
-            lines.append(f"#   CHECK: the workbook has sheets {', '.join(t.sheets)}; read "
+            check = "" if d.sheet else "CHECK: "
+            lines.append(f"#   {check}the workbook has sheets {', '.join(t.sheets)}; read "
                          f"{d.sheet or t.sheets[0]!r} (choose with --sheet / inputs.sheet)")
     lines += [f"study: {scalar(d.study)}", _line(f"cutoff: {d.cutoff.isoformat()}", d.cutoff_note, 20), "inputs:"]
     for t in d.tables.values():
         lines.append(f"  {t.table}: {scalar(_rel(t.path, out))}")
     if d.sheet:
         lines.append(f"  sheet: {scalar(d.sheet)}")
+    if d.encoding:
+        lines.append(f"  encoding: {scalar(d.encoding)}")
     return lines
 
 
