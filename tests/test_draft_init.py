@@ -215,7 +215,8 @@ def test_required_column_not_found_is_reported(tmp_path):
 
 def test_headers_with_line_breaks_and_odd_characters_stay_valid_yaml(tmp_path):
     cols = {"研究编号": ZH["研究编号"], "年龄\n（岁）": ZH["年龄（岁）"], "性别: 男/女": ZH["性别"],
-            "# note": ["a"] * N, "随访\n备注": [f"line {i}\nsecond" for i in range(N)]}
+            "# note": ["a"] * N, "随访\n备注": [f"line {i}\nsecond" for i in range(N)],
+            "ctl\x7fchar": ["x\x7f", "y", "x\x7f", "y", "x\x7f", "y"]}
     r, text = _init(tmp_path, _write(tmp_path, cols))
     assert r.exit_code == 0, r.stderr
     cfg = load_config(tmp_path / "study.yaml")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.draft.families import FAMILIES, group_of
 from pipeline.draft.match import add_value_evidence, header_candidates, value_candidates
@@ -11,6 +14,7 @@ from pipeline.draft.normalize import fold, fold_without_unit, snake_name
 from pipeline.draft.profile import match_values, profile
 from pipeline.draft.propose import guess_type
 from pipeline.draft.synonyms import SYNONYMS, synonym_index
+from pipeline.draft.writer import scalar
 from pipeline.schema import TABLE_SPECS, spec_for
 
 
@@ -164,3 +168,12 @@ def test_other_fish_markers_become_fish_columns(header, canonical):
     [c] = header_candidates(header, "patients")
     assert c.canonical == canonical and spec_for("patients", canonical).allowed == ("positive", "negative")
     assert header_candidates(header, "assessments") == []  # FISH markers belong to the patients table
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=12))
+def test_yaml_scalars_read_back_as_written(text):
+    s = scalar(text)
+    assert yaml.safe_load(f"k: {s}") == {"k": text}
+    assert yaml.safe_load(f"{{{s}: 1}}") == {text: 1}
+    assert yaml.safe_load(f"[{s}]") == [text]

@@ -27,12 +27,22 @@ def scalar(v: object) -> str:
         return "true" if v else "false"
     s = str(v)
     if _PLAIN.match(s) and s == s.strip():
-        try:
-            if yaml.safe_load(s) == s:
+        try:  # it must read back the same in a block and in a flow collection
+            if yaml.safe_load(s) == s and yaml.safe_load(f"[{s}]") == [s] and yaml.safe_load(f"{{{s}: 1}}") == {s: 1}:
                 return s
         except yaml.YAMLError:
             pass
-    return json.dumps(s, ensure_ascii=False)
+    quoted = json.dumps(s, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    return "".join(c if c.isprintable() or c in "\t" else _escape(c) for c in quoted)
+
+
+def _escape(c: str) -> str:
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
+def _clean(text: str) -> str:
+    """Comment text on one line, without the control characters a YAML reader refuses."""
+    return "".join(c if c.isprintable() else "?" for c in re.sub(r"\s+", " ", str(text)).strip())
 
 
 def _width(text: str) -> int:
@@ -42,7 +52,7 @@ def _width(text: str) -> int:
 
 def _line(text: str, comment: str, width: int = 44) -> str:
     """``text`` and a comment aligned after it; the comment is kept on one line (a header may hold a newline)."""
-    comment = re.sub(r"\s+", " ", comment).strip()
+    comment = _clean(comment)
     return f"{text}{' ' * max(0, width - _width(text))}  # {comment}" if comment else text
 
 
@@ -63,11 +73,11 @@ def _header_block(d: Draft, out: Path) -> list[str]:
              f"#   mmcohort validate --config {out.name}"]
     for t in d.tables.values():
         enc = f", {t.encoding} text" if t.encoding else ""
-        lines.append(f"# {t.table}: {t.path.name} ({t.n_rows} rows, {len(t.headers)} columns{enc})")
+        lines.append(_clean(f"# {t.table}: {t.path.name} ({t.n_rows} rows, {len(t.headers)} columns{enc})"))
         if len(t.sheets) > 1:
             check = "" if d.sheet else "CHECK: "
-            lines.append(f"#   {check}the workbook has sheets {', '.join(t.sheets)}; read "
-                         f"{d.sheet or t.sheets[0]!r} (choose with --sheet / inputs.sheet)")
+            lines.append("#   " + _clean(f"{check}the workbook has sheets {', '.join(t.sheets)}; read "
+                                       f"{d.sheet or t.sheets[0]!r} (choose with --sheet / inputs.sheet)"))
     lines += [f"study: {scalar(d.study)}", _line(f"cutoff: {d.cutoff.isoformat()}", d.cutoff_note, 20), "inputs:"]
     for t in d.tables.values():
         lines.append(f"  {t.table}: {scalar(_rel(t.path, out))}")
@@ -129,8 +139,8 @@ def _values_block(d: Draft) -> list[str]:
 
 def _extra_lines(e: Extra) -> list[str]:
     if e.type is None:
-        return [f"#   # not declarable: {scalar(e.header)} -- {e.evidence}"]
-    name_note = "" if e.name.startswith("extra_") is False else "CHECK: choose a snake_case name"
+        return ["#   # not declarable: " + _clean(f"{scalar(e.header)} -- {e.evidence}")]
+    name_note = "CHECK: choose a snake_case name" if e.name.startswith("extra_") else ""
     out = [_line(f"#   - name: {e.name}", name_note, 30), f"#     header: {scalar(e.header)}",
            _line(f"#     type: {e.type}", "guessed: " + e.evidence + (f"; {e.note}" if e.note else ""), 30)]
     if e.values:
@@ -144,8 +154,8 @@ def _extras_block(d: Draft) -> list[str]:
         if not t.extras:
             continue
         if t.table != "patients":
-            lines.append(f"# {t.table}: not in the contract, ignored when run: "
-                         + ", ".join(f"{scalar(e.header)} ({e.type or 'free text'})" for e in t.extras))
+            lines.append(_clean(f"# {t.table}: not in the contract, ignored when run: "
+                                + ", ".join(f"{scalar(e.header)} ({e.type or 'free text'})" for e in t.extras)))
             continue
         lines += [f"# Headers of the patients table the contract has no column for ({len(t.extras)}). To analyse",
                   "# one, uncomment its declaration (type: number, integer, category, yesno or date).",
