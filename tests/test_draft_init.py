@@ -232,3 +232,13 @@ def test_forced_encoding_is_used_and_written(tmp_path):
     assert cfg.inputs.encoding == "gbk" and "gbk text" in text
     r, _ = _init(tmp_path, export, "--encoding", "klingon", out="other.yaml")
     assert r.exit_code == 2 and "--encoding 'klingon'" in r.stderr
+
+
+def test_unknown_headers_are_related_to_unmapped_columns_by_their_values(tmp_path):
+    cols = {k: v for k, v in EN.items() if k != "Treatment start date"}
+    cols["D0"] = EN["Treatment start date"]
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0, r.stderr
+    assert ("# CHECK: no header found for the required column index_date; add '<your header>: index_date' "
+            "(by their values: D0)") in text
+    assert "may be one of the contract's columns not mapped yet: index_date, death_date, progression_date" in text

@@ -51,6 +51,7 @@ class TableDraft:
     deid_allow: list[str] = field(default_factory=list)  # guard false positives: vocabulary words, not names
     extras: list[Extra] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
+    missing_hints: dict[str, list[str]] = field(default_factory=dict)  # required column -> headers whose values fit
     sheets: list[str] = field(default_factory=list)
     last_date: dt.date | None = None  # latest last_contact_date (patients), for a default cut-off
 
@@ -164,21 +165,36 @@ def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str 
     _resolve(cands, {h: i for i, h in enumerate(headers)}, td)
     unplaced = [h for h in headers if h not in td.active and h not in td.left_out]
     names: set[str] = set()
+    placed = {c.canonical for c in td.active.values()}
     for k, h in enumerate(unplaced, 1):
         alts = td.alternatives.get(h, [])
         note = f"also matched {', '.join(a.canonical for a in alts)}, taken by another header" if alts else ""
         extra = _extra(h, frame[h], profiles[h], k, note)
+        fits = _unmapped_columns_of_type(table, extra.type, placed) if not alts else []
+        if fits:
+            extra.note = f"or it may be one of the contract's columns not mapped yet: {', '.join(fits)}"
         if extra.name in names:  # two headers folding to one name: keep both, distinctly named
             extra.name = f"{extra.name}_{k}"
         names.add(extra.name)
         td.extras.append(extra)
-    placed = {c.canonical for c in td.active.values()}
     td.missing_required = [f.name for f in TABLE_SPECS[table] if f.required and f.name not in placed]
+    for m in td.missing_required:
+        td.missing_hints[m] = [e.header for e in td.extras if m in _unmapped_columns_of_type(table, e.type, placed)]
     last = next((h for h, c in td.active.items() if c.canonical == "last_contact_date"), None)
     if last is not None:
         dates = parse_date(frame[last])[0]
         td.last_date = dates.max().date() if dates.notna().any() else None
     return td
+
+
+_KIND_OF_TYPE = {"date": ("date",), "yesno": ("bool",), "integer": ("int", "float"), "number": ("float",)}
+
+
+def _unmapped_columns_of_type(table: str, typ: str | None, placed: set[str]) -> list[str]:
+    """Canonical columns not mapped yet whose kind the guessed type fits (dates -> the date columns)."""
+    kinds = _KIND_OF_TYPE.get(typ or "", ())
+    cols = [f.name for f in TABLE_SPECS[table] if f.kind in kinds and f.name not in placed]
+    return cols if len(cols) <= 6 else []  # a long list says nothing
 
 
 def _sheets(path: Path) -> list[str]:

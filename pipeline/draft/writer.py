@@ -100,8 +100,10 @@ def _columns_block(t: TableDraft) -> list[str]:
             lines.append(_line(f"    {scalar(h)}: {c.canonical}", _why(c)))
         for alt in t.alternatives.get(h, []):
             lines.append(_line(f"    # {scalar(h)}: {alt.canonical}", "alternative: " + "; ".join(alt.evidence)))
-    lines += [f"    # CHECK: no header found for the required column {m}; add '<your header>: {m}'"
-              for m in t.missing_required]
+    for m in t.missing_required:
+        hint = t.missing_hints.get(m)
+        fits = f" (by their values: {', '.join(scalar(h) for h in hint)})" if hint else ""
+        lines.append("    # CHECK: " + _clean(f"no header found for the required column {m}; add '<your header>: {m}'{fits}"))
     return lines
 
 
