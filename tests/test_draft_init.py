@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.config import config_from_dict, load_config
+from pipeline.draft import draft_config, render_draft
 from pipeline.errors import DataError
 from pipeline.run import prepare
 
@@ -242,3 +246,30 @@ def test_unknown_headers_are_related_to_unmapped_columns_by_their_values(tmp_pat
     assert ("# CHECK: no header found for the required column index_date; add '<your header>: index_date' "
             "(by their values: D0)") in text
     assert "may be one of the contract's columns not mapped yet: index_date, death_date, progression_date" in text
+
+
+_HEADERS = st.sampled_from(["性别", "Gender", "年龄（岁）", "首次用药日期", "治疗开始日期", "疗程", "ISS分期", "分期",
+                            "最佳疗效", "姓名", "Hb (g/dL)", "del(17p)", "t(6;14)", "移植", "ECOG", "备注"])
+_CELLS = st.sampled_from(["男", "女", "是", "否", "阳性", "阴性", "Ⅱ", "完全缓解", "2021/3/4", "2021年3月4日", "12",
+                          "3.5", "", "未查", "abc", "IgG-κ", "无", "复发时"])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(headers=st.lists(st.one_of(_HEADERS, st.text(min_size=1, max_size=6)), min_size=1, max_size=8,
+                        unique_by=lambda h: h.strip().lstrip("\ufeff").strip()),
+       data=st.data())
+def test_any_export_drafts_a_config_that_loads(tmp_path, headers, data):
+    headers = [h for h in headers if h.strip().lstrip("\ufeff").strip() and "\x00" not in h]
+    if not headers:
+        return
+    rows = data.draw(st.lists(st.lists(_CELLS, min_size=len(headers), max_size=len(headers)), min_size=1, max_size=6))
+    path = tmp_path / "export.csv"
+    pd.DataFrame(rows, columns=headers).to_csv(path, index=False)
+    try:
+        draft = draft_config({"patients": path}, "s", cutoff=dt.date(2023, 1, 1))
+    except DataError:  # the loader refuses the file (e.g. headers that read back as repeats): exit 2
+        return
+    out = tmp_path / "s.yaml"
+    text = render_draft(draft, out)
+    cfg = config_from_dict(yaml.safe_load(text), base_dir=tmp_path, source="draft")
+    assert set(cfg.columns.get("patients", {})) <= set(draft.tables["patients"].headers)

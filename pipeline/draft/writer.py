@@ -89,7 +89,7 @@ def _header_block(d: Draft, out: Path) -> list[str]:
 
 
 def _columns_block(t: TableDraft) -> list[str]:
-    lines = [f"  {t.table}:"]
+    lines = [f"  {t.table}:" if t.active else f"  {t.table}: {{}}  # no header placed"]
     for h in t.headers:
         if h in t.left_out:
             lines.append(f"    # left out: {scalar(h)} -- {t.left_out[h]}; identifiers do not belong in a "
@@ -175,7 +175,8 @@ def render_draft(d: Draft, out: Path) -> str:
         lines += _columns_block(t)
     values = _values_block(d)
     if values:
-        lines += ["", "# Canonical column -> {hospital value: canonical value}.", "values:", *values]
+        head = "values:" if any(not v.lstrip().startswith("#") for v in values) else "values: {}"
+        lines += ["", "# Canonical column -> {hospital value: canonical value}.", head, *values]
     extras = _extras_block(d)
     if extras:
         lines += ["", *extras]
