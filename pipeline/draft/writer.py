@@ -115,8 +115,8 @@ def _values_block(d: Draft) -> list[str]:
     active: dict[str, tuple[dict, list[str]]] = {}
     commented: dict[str, tuple[dict, list[str]]] = {}
     for t in d.tables.values():
-        pairs = [(c, False) for c in t.active.values()]
-        pairs += [(a, True) for alts in t.alternatives.values() for a in alts]
+        pairs = [(t.active[h], False) for h in t.headers if h in t.active]  # in the export's column order
+        pairs += [(a, True) for h in t.headers for a in t.alternatives.get(h, [])]
         for c, alt in pairs:
             vm = c.values
             if vm is None or not vm.entries:
