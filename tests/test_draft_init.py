@@ -273,3 +273,17 @@ def test_any_export_drafts_a_config_that_loads(tmp_path, headers, data):
     text = render_draft(draft, out)
     cfg = config_from_dict(yaml.safe_load(text), base_dir=tmp_path, source="draft")
     assert set(cfg.columns.get("patients", {})) <= set(draft.tables["patients"].headers)
+
+
+def test_chinese_adverse_events_with_written_grades(tmp_path):
+    patients = _write(tmp_path, ZH)
+    ae = _write(tmp_path, {"研究编号": ["S01", "S02", "S02", "S05"], "不良事件": ["Anemia", "Fatigue", "Nausea", "Anemia"],
+                           "CTCAE分级": ["3级", "Ⅱ级", "1级", "Ⅳ级"],
+                           "发生日期": ["2021/2/1", "2021年3月1日", "2021.03.20", "2021-06-01"]}, "ae.csv")
+    r, text = _init(tmp_path, patients, "--adverse-events", str(ae))
+    assert r.exit_code == 0, r.stderr
+    cfg, prep = _valid(tmp_path)
+    assert cfg.columns["adverse_events"] == {"研究编号": "patient_id", "不良事件": "term", "CTCAE分级": "grade",
+                                             "发生日期": "onset_date"}
+    assert prep.tables["adverse_events"]["grade"].tolist() == [3, 2, 1, 4]
+    assert "Chinese CTCAE grades; Roman-numeral CTCAE grades; found in 'CTCAE分级'" in text

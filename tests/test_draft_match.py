@@ -173,7 +173,29 @@ def test_other_fish_markers_become_fish_columns(header, canonical):
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=12))
 def test_yaml_scalars_read_back_as_written(text):
+    assert scalar(3) == "3" and scalar(True) == "true"
     s = scalar(text)
     assert yaml.safe_load(f"k: {s}") == {"k": text}
     assert yaml.safe_load(f"{{{s}: 1}}") == {text: 1}
     assert yaml.safe_load(f"[{s}]") == [text]
+
+
+@pytest.mark.parametrize(("table", "column", "values"), [
+    ("adverse_events", "grade", ["3级", "Ⅲ级", "III级", "grade 4", "G2", "1"]),
+    ("patients", "sex", ["ＭＡＬＥ", "Female", "男"]),
+    ("patients", "iss_stage", ["Ⅲ", "III期", "Ⅱ期", "I"]),
+    ("patients", "best_response", ["完全缓解", "ＰＲ", "Stable Disease", "进展"]),
+    ("patients", "prior_bortezomib", ["是", "无", "yes", "有"]),
+])
+def test_every_recognised_value_parses_after_the_proposed_mapping(table, column, values):
+    """The proposal is applied the way `run` applies it (pipeline.mapping.map_values, then the parser)."""
+    from pipeline.mapping import map_values
+    from pipeline.parse import parse_column
+
+    vm = _vm(values, column, table)
+    assert vm.recognised == vm.n == len(values) and not vm.unknown
+    frame = pd.DataFrame({column: pd.Series(values, dtype=object)})
+    mapped = map_values(frame, {column: vm.entries})[column]
+    spec = spec_for(table, column)
+    parsed, bad = parse_column(mapped, spec.kind, spec.allowed)
+    assert not bad.any() and parsed.notna().all(), list(mapped)

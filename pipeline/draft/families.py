@@ -53,6 +53,9 @@ FAMILIES: dict[str, tuple[Family, ...]] = {
         "IgG-κ": "IgG-kappa", "IgG-λ": "IgG-lambda", "IgA-κ": "IgA-kappa", "IgA-λ": "IgA-lambda",
         "κ轻链型": "kappa", "λ轻链型": "lambda", "不分泌型": "nonsecretory"}),),
     "ds_stage": (_fam("Roman-numeral characters", {r + ab: _ROMAN[r] + ab for r in _ROMAN for ab in "AB"}),),
+    "grade": (_fam("Chinese CTCAE grades", {f"{g}级": g for g in range(1, 6)}),
+              _fam("Roman-numeral CTCAE grades", {f"{r}级": g for g, r in enumerate("ⅠⅡⅢⅣⅤ", 1)}),
+              _fam("English CTCAE grades", {f"grade {g}": g for g in range(1, 6)})),
     "iss": (_fam("Roman-numeral characters", _ROMAN),
             _fam("Arabic stage numbers", {"1": "I", "2": "II", "3": "III"})),
 }
@@ -75,6 +78,8 @@ SINGLES: dict[str, dict[str, object]] = {
                      "IgE型": "IgE"},
     "ds_stage": {f"{r}{ab}期": _ROMAN[r] + ab for r in _ROMAN for ab in "AB"},
     "iss": {"Ⅰ期": "I", "Ⅱ期": "II", "Ⅲ期": "III"},
+    "grade": {**{f"{r}级": g for g, r in enumerate(("I", "II", "III", "IV", "V"), 1)},
+              **{f"g{g}": g for g in range(1, 6)}},
 }
 
 #: Groups whose values name one column of a table (used to place a header by its values alone).
@@ -87,6 +92,8 @@ def group_of(spec: FieldSpec) -> str | None:
         return "bool"
     if spec.kind == "myeloma_type":
         return "myeloma_type"
+    if spec.name == "grade":  # CTCAE grade: a whole number, often written 3级 or Ⅲ级
+        return "grade"
     if spec.kind != "category":
         return None
     by_allowed = {vocab.SEX: "sex", vocab.POS_NEG: "posneg", vocab.EMD: "emd", vocab.EMD_TYPE: "emd_type",

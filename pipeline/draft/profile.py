@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.draft.families import FAMILIES, family_index, single_index
-from pipeline.draft.normalize import fold
+from pipeline.draft.normalize import fold, nfkc
 from pipeline.parse import as_text, missing_mask, parse_column
 from pipeline.schema import FieldSpec
 
@@ -94,24 +94,33 @@ def match_values(s: pd.Series, spec: FieldSpec, group: str) -> ValueMatch:
     """
     counts = distinct_counts(s)
     u = pd.Series(counts.index, dtype=object)
-    native = pd.Series(False, index=u.index)
+    native = width_native = pd.Series(False, index=u.index)
     if len(u):
         parsed, bad = parse_column(u, spec.kind, spec.allowed)
         native = ~bad & parsed.notna()
+        wide = u.map(nfkc)  # full-width ＰＲ, ＭＡＬＥ: canonical once NFKC-normalised
+        as_wide, bad_wide = parse_column(wide, spec.kind, spec.allowed)
+        width_native = ~native & (wide != u) & ~bad_wide & as_wide.notna()
     fams, singles = family_index(group), single_index(group)
     out = ValueMatch(group, n=int(counts.sum()))
     used: list[int] = []
     single_hits: dict[str, object] = {}
+    family_hits: dict[str, object] = {}
     for i, raw in enumerate(u):
         key, k = fold(raw), int(counts.iloc[i])
         if bool(native.iloc[i]) and raw.isascii():  # M, yes, III, CR: the parser reads them as they are
             pass
         elif key in fams:
-            fam_no, _ = fams[key]
+            fam_no, canon = fams[key]
             used += [fam_no] if fam_no not in used else []
+            family_hits[raw] = canon
             out.seen.append(raw)
         elif bool(native.iloc[i]):
             pass
+        elif bool(width_native.iloc[i]):
+            value = as_wide.iloc[i]
+            single_hits[raw] = value.item() if hasattr(value, "item") else value
+            out.seen.append(raw)
         elif key in singles:
             single_hits[raw] = singles[key]
             out.seen.append(raw)
@@ -124,8 +133,10 @@ def match_values(s: pd.Series, spec: FieldSpec, group: str) -> ValueMatch:
         out.families.append(fam.name)
         for raw, canon in fam.mapping:
             out.entries.setdefault(raw, canon)
-    for raw, canon in single_hits.items():
-        if fold(raw) not in {fold(k) for k in out.entries}:
+    # The config matches values by trimmed lower case, without NFKC: a value found as ＭＡＬＥ or III级
+    # is mapped as written even when its family spells it male or Ⅲ级.
+    for raw, canon in {**family_hits, **single_hits}.items():
+        if raw.strip().lower() not in {str(k).strip().lower() for k in out.entries}:
             out.entries[raw] = canon
     out.native_only = not out.entries
     return out

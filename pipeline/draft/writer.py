@@ -25,6 +25,8 @@ def scalar(v: object) -> str:
     """A YAML scalar that reads back as ``v`` (quoted only when it must be)."""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
     s = str(v)
     if _PLAIN.match(s) and s == s.strip():
         try:  # it must read back the same in a block and in a flow collection
