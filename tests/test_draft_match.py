@@ -199,3 +199,14 @@ def test_every_recognised_value_parses_after_the_proposed_mapping(table, column,
     spec = spec_for(table, column)
     parsed, bad = parse_column(mapped, spec.kind, spec.allowed)
     assert not bad.any() and parsed.notna().all(), list(mapped)
+
+
+@pytest.mark.parametrize(("header", "ok"), [
+    ("白细胞(×10^9/L)", True), ("WBC (*10⁹/L)", True), ("PLT（10^9/L）", True), ("肌酐(µmol/L)", True),
+    ("年龄(周岁)", True), ("LDH (IU/L)", True), ("Cr (mg/dL)", False), ("血钙(mg/dL)", False),
+])
+def test_units_compared_with_the_contract(header, ok):
+    s = pd.Series(["5.1", "6.2"], dtype=object)
+    [c] = header_candidates(header, "patients")
+    add_value_evidence(c, s, profile(s), "patients")
+    assert (not any("convert" in x for x in c.check)) == ok

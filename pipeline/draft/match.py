@@ -19,8 +19,7 @@ from pipeline.draft.synonyms import synonym_index
 from pipeline.schema import TABLE_SPECS, FieldSpec, spec_for
 
 FIT_SHARE = 0.8  # below this share of fitting values a proposal is marked CHECK
-_UNIT_ALIASES = {"岁": "years", "year": "years", "yrs": "years", "y": "years", "umol/l": "umol/l",
-                 "g/l": "g/l", "mmol/l": "mmol/l", "mg/l": "mg/l", "u/l": "u/l", "iu/l": "u/l"}
+_UNIT_ALIASES = {"岁": "years", "周岁": "years", "year": "years", "yrs": "years", "y": "years", "iu/l": "u/l"}
 
 
 @dataclass
@@ -35,7 +34,8 @@ class Candidate:
 
 
 def _fold_unit(u: str) -> str:
-    s = fold(u).replace("×", "").replace("x10", "10").replace("μ", "u").replace("²", "2")
+    # NFKC has made ⁹ a 9 and µ a μ; ×10^9/L, *10⁹/L and 10^9/L are one unit
+    s = re.sub(r"[×*^]", "", fold(u)).replace("x10", "10").replace("μ", "u")
     return _UNIT_ALIASES.get(s, s)
 
 
