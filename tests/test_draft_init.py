@@ -287,3 +287,15 @@ def test_chinese_adverse_events_with_written_grades(tmp_path):
                                              "发生日期": "onset_date"}
     assert prep.tables["adverse_events"]["grade"].tolist() == [3, 2, 1, 4]
     assert "Chinese CTCAE grades; Roman-numeral CTCAE grades; found in 'CTCAE分级'" in text
+
+
+def test_vocabulary_column_placed_by_values_despite_the_name_heuristic(tmp_path):
+    cols = {k: v for k, v in ZH.items() if k != "最佳疗效"}
+    cols["疗效"] = ZH["最佳疗效"]  # not a patients-table synonym; six distinct 4-character words
+    cols["联系人"] = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]  # names: left out, never shown
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0, r.stderr
+    cfg = load_config(tmp_path / "study.yaml")
+    assert cfg.columns["patients"]["疗效"] == "best_response" and cfg.deid_allow == ["疗效"]
+    assert "# left out: 联系人 -- 6 of 6 values look like person names" in text
+    assert not any(n in text for n in cols["联系人"])

@@ -145,7 +145,7 @@ def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str 
     for h in headers:
         found = header_candidates(h, table)
         reason, weak = _identifier(h, frame[h], found[0].canonical if found else None)
-        if reason and not (weak and found):
+        if reason and not weak:
             td.left_out[h] = reason
             continue
         counts = distinct_counts(frame[h])
