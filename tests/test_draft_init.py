@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -299,3 +300,15 @@ def test_vocabulary_column_placed_by_values_despite_the_name_heuristic(tmp_path)
     assert cfg.columns["patients"]["疗效"] == "best_response" and cfg.deid_allow == ["疗效"]
     assert "# left out: 联系人 -- 6 of 6 values look like person names" in text
     assert not any(n in text for n in cols["联系人"])
+
+
+def test_extra_column_names_are_valid_and_distinct(tmp_path):
+    cols = {**ZH, "Age!": ["1"] * N, "Transplant date": ["2019-01-01"] * N, "transplant-date": ["2019-01-01"] * N}
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0, r.stderr
+    block = text[text.index("# extra_columns:"):]
+    declared = yaml.safe_load("\n".join(line[2:] for line in block.splitlines() if line.startswith("#   ")
+                                        or line == "# extra_columns:"))["extra_columns"]
+    names = [d["name"] for d in declared]
+    assert len(set(names)) == len(names) and "age" not in names
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,39}", n) for n in names)

@@ -20,7 +20,7 @@ from pipeline.draft.normalize import has_cjk, snake_name
 from pipeline.draft.profile import Profile, distinct_counts, profile
 from pipeline.load import LINE, read_table
 from pipeline.parse import parse_date
-from pipeline.schema import TABLE_SPECS
+from pipeline.schema import TABLE_SPECS, spec_for
 
 _TERM_COLUMNS = {"term", "regimen"}  # as in pipeline.deid: short Chinese terms are not names there
 FIT = 0.8  # share of values that must fit a type for an extra column to get that type
@@ -173,8 +173,8 @@ def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str 
         fits = _unmapped_columns_of_type(table, extra.type, placed) if not alts else []
         if fits:
             extra.note = f"or it may be one of the contract's columns not mapped yet: {', '.join(fits)}"
-        if extra.name in names:  # two headers folding to one name: keep both, distinctly named
-            extra.name = f"{extra.name}_{k}"
+        if extra.name in names or spec_for("patients", extra.name):  # distinct, and not a contract name
+            extra.name = f"{extra.name[:34]}_x{k}"
         names.add(extra.name)
         td.extras.append(extra)
     td.missing_required = [f.name for f in TABLE_SPECS[table] if f.required and f.name not in placed]
