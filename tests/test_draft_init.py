@@ -312,3 +312,30 @@ def test_extra_column_names_are_valid_and_distinct(tmp_path):
     names = [d["name"] for d in declared]
     assert len(set(names)) == len(names) and "age" not in names
     assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,39}", n) for n in names)
+
+
+def _uncomment_extras(text: str) -> str:
+    lines = text.splitlines()
+    start = lines.index("# extra_columns:")
+    return "\n".join(line[2:] if i >= start and (line == "# extra_columns:" or line.startswith("#   ")) else line
+                     for i, line in enumerate(lines)) + "\n"
+
+
+def test_uncommented_extra_columns_are_a_valid_declaration(tmp_path):
+    """The commented block is the lead's extra_columns format: uncommented, the config validates and the
+    columns are parsed by the guessed types (runs once the config knows extra_columns)."""
+    from pipeline.config import StudyConfig
+
+    if "extra_columns" not in StudyConfig.model_fields:
+        pytest.skip("this version of the config has no extra_columns")
+    cols = {**ZH, "移植": ["是", "否", "否", "是", "否", "否"], "ECOG": ["0", "1", "2", "1", "0", "1"],
+            "中心": ["A", "B", "A", "A", "B", "A"], "Transplant date": ["2019-01-01", None, None, "2018-05-05", None, None]}
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0, r.stderr
+    (tmp_path / "study.yaml").write_text(_uncomment_extras(text), encoding="utf-8")
+    cfg, prep = _valid(tmp_path)
+    assert [(e.name, e.type) for e in cfg.extra_columns] == [
+        ("extra_1", "yesno"), ("ecog", "integer"), ("extra_3", "category"), ("transplant_date", "date")]
+    p = prep.tables["patients"]
+    assert p["ecog"].tolist() == [0, 1, 2, 1, 0, 1] and p["extra_3"].tolist() == ["A", "B", "A", "A", "B", "A"]
+    assert p["transplant_date"].notna().sum() == 2
