@@ -248,6 +248,26 @@ def runs(out_root: str, study: str | None, json_path: str | None) -> None:
     click.echo(format_runs(rows), nl=False)
 
 
+@main.command()
+@click.argument("patients", type=click.Path(dir_okay=False))
+@click.option("--assessments", type=click.Path(dir_okay=False), help="Assessments file of the same export.")
+@click.option("--adverse-events", type=click.Path(dir_okay=False), help="Adverse events file of the same export.")
+@click.option("--study", required=True, help="Study name (letters, digits, _ . -).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, help="The config to write.")
+@click.option("--sheet", default=None, help="Sheet name for .xlsx inputs (default: the first sheet).")
+@click.option("--cutoff", callback=_parse_cutoff, metavar="YYYY-MM-DD",
+              help="Data cut-off (default: the latest last-contact date, marked CHECK).")
+@click.option("--encoding", default=None, help="Force a CSV encoding instead of detecting it (e.g. gbk).")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@_user_errors
+def init(patients, assessments, adverse_events, study, out_file, sheet, cutoff, encoding, force) -> None:
+    """Draft a study config from a hospital export PATIENTS (headers and values mapped, evidence in comments)."""
+    from pipeline.draft.command import init_command
+
+    click.echo(str(init_command(patients, assessments, adverse_events, study, out_file, sheet, cutoff, force,
+                                encoding)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

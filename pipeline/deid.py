@@ -28,7 +28,7 @@ _HEADER_RULES: list[tuple[str, re.Pattern]] = [
     ("a hospital record number", re.compile(
         r"(住院号|病历号|病案号|门诊号|就诊号|就诊卡|登记号|医保|^mrn$|medical_?record|record_?(no|num|number)|"
         r"hospital_?(no|num|number|id)|inpatient_?(no|num|number)|chart_?(no|num|number))")),
-    ("a date of birth", re.compile(r"(出生日期|生日|birth|^dob$)")),
+    ("a date of birth", re.compile(r"(出生日期|(?<!发)生日|birth|^dob$)")),  # not 发生日期, an onset date
 ]
 
 # Value patterns: a column is refused when most of its non-missing values match.

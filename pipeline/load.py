@@ -142,13 +142,17 @@ def read_csv_text(text: str, path: Path) -> pd.DataFrame:
     rows, lines = [], []
     try:
         header = next(reader)
+        start = reader.line_num + 1
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
     except StopIteration:
         raise DataError([Issue(path.name, None, None, None, "file is empty")]) from None
-    start = reader.line_num + 1
-    for row in reader:
-        rows.append(row)
-        lines.append(start)
-        start = reader.line_num + 1
+    except csv.Error as e:  # e.g. a bare carriage return inside an unquoted cell
+        raise DataError([Issue(path.name, reader.line_num or 1, None, None,
+                               f"the CSV cannot be split into cells here ({e}); quote the cell or remove the "
+                               "line break")]) from None
     width = len(header)
     issues = [Issue(path.name, ln, None, None, f"row has {len(r)} cells but the header has {width}")
               for r, ln in zip(rows, lines, strict=True) if len(r) > width and any(x.strip() for x in r[width:])]

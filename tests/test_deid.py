@@ -25,7 +25,8 @@ def _frame(**cols) -> pd.DataFrame:
      ("手机", "a phone number"), ("联系电话", "a phone number"), ("phone", "a phone number"),
      ("Mobile", "a phone number"), ("email", "an e-mail address"), ("E-mail", "an e-mail address"),
      ("邮箱", "an e-mail address"), ("地址", "an address"), ("家庭住址", "an address"),
-     ("出生日期", "a date of birth"), ("DOB", "a date of birth")],
+     ("出生日期", "a date of birth"), ("DOB", "a date of birth"), ("生日", "a date of birth"),
+     ("患者生日", "a date of birth")],
 )
 def test_identifier_headers(header, what):
     assert header_rule(header) == what
@@ -41,7 +42,7 @@ def test_identifier_headers(header, what):
     "header",
     ["patient_id", "bm_clonal_cells", "bm_plasma_cells_pct", "emd", "emd_type", "cycles", "cycle",
      "term", "onset_date", "index_date", "regimen", "fish_t11_14", "serum_ife", "death_cause", "性别",
-     "年龄", "用药开始日期", "病人ID", "研究编号"],
+     "年龄", "用药开始日期", "病人ID", "研究编号", "发生日期", "不良事件发生日期"],
 )
 def test_contract_and_ordinary_headers_are_not_flagged(header):
     assert header_rule(header) is None

@@ -263,3 +263,12 @@ def test_xlsx_empty_sheet(tmp_path):
     p = tmp_path / "p.xlsx"
     openpyxl.Workbook().save(p)
     assert _only_issue(p).rule == "the sheet is empty"
+
+
+def test_bare_carriage_return_in_an_unquoted_cell_is_a_data_error(tmp_path):
+    p = tmp_path / "patients.csv"
+    p.write_bytes('0\r,"性别"\n男,男\n'.encode())
+    with pytest.raises(DataError) as err:
+        read_table("patients", p)
+    [issue] = err.value.issues
+    assert issue.file == "patients.csv" and issue.row == 1 and "line break" in issue.rule
