@@ -24,7 +24,14 @@ from pipeline.cutoff import CutoffReport, apply_cutoff
 from pipeline.errors import Issue, UserError
 from pipeline.escape import md_escape
 from pipeline.load import RawTable, read_table
-from pipeline.runfolder import staged_run_folder, write_csv, write_json, write_xlsx
+from pipeline.runfolder import (
+    PendingWrites,
+    csv_writers,
+    staged_run_folder,
+    write_csv,
+    write_json,
+    write_xlsx,
+)
 from pipeline.validate import Validated, validate_inputs
 
 log = logging.getLogger("mmcohort")
@@ -153,8 +160,7 @@ def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTabl
 
 def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> Path:
     """Run the whole study and return the run folder."""
-    from pipeline.analysis.results import analyse, output_tables, results_json
-    from pipeline.compare import changes_since_previous, format_comparison
+    from pipeline.analysis.results import analyse
     from pipeline.derive import build_response
 
     started = time.perf_counter()
@@ -172,34 +178,48 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
     target = Path(out_root) / config.run_name
     with staged_run_folder(target) as tmp, stage("write") as c:
         guard_existing_run(target, config, prep.raw, replace)  # again, now that this run holds the folder's lock
-        # the validated tables as of the cut-off, then the analysis datasets
-        for name, df in prep.tables.items():
-            write_csv(tmp / "derived" / f"{name}.csv", df)
-        for name, df in (("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)):
-            write_csv(tmp / "derived" / f"{name}.csv", df)
-        tables = output_tables(res)
-        for name, df in tables.items():
-            write_csv(tmp / "tables" / f"{name}.csv", df)
-        stamp = dt.datetime.combine(config.cutoff, dt.time())
-        write_xlsx(tmp / "tables" / "tables.xlsx", tables, stamp)
-        write_json(tmp / "results.json", results_json(res, config, prep.cutoff.as_dict()))
-        issues = prep.validated.issues
-        write_json(tmp / "validation.json", validation_payload(issues))
-        (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
-        write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
-        # what changed since the latest earlier cut-off of this study in out_root (report: same dict)
-        changes = changes_since_previous(out_root, tmp, config.study, config.cutoff, name=target.name)
-        if changes is not None:
-            write_json(tmp / "changes_since_previous.json", changes)
-            (tmp / "changes_since_previous.md").write_text(
-                format_comparison(changes, config.report.language), encoding="utf-8")
-        # figures/ (PNG + SVG), report.html, report.md, tables/tables.docx
-        from pipeline.report.render import render_outputs
+        # the validated tables as of the cut-off, then the analysis datasets (large: written by workers
+        # while the rest is written)
+        derived = [(tmp / "derived" / f"{name}.csv", df) for name, df in
+                   [*prep.tables.items(), ("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)]]
+        with csv_writers(derived) as pending:
+            changes = _write_results(tmp, target, res, config, prep, out_root, started, pending)
+            # figures/ (PNG + SVG), report.html, report.md, tables/tables.docx
+            from pipeline.report.render import render_outputs
 
-        render_outputs(tmp, res, config, cutoff_report=prep.cutoff.as_dict(), issues=issues, changes=changes,
-                       manifest=json.loads((tmp / "manifest.json").read_text(encoding="utf-8")))
+            render_outputs(tmp, res, config, cutoff_report=prep.cutoff.as_dict(), issues=prep.validated.issues,
+                           changes=changes, manifest=json.loads((tmp / "manifest.json").read_text(encoding="utf-8")))
         c["folder"] = str(target)
     return target
+
+
+def _write_results(tmp: Path, target: Path, res, config: StudyConfig, prep: Prepared, out_root: Path,
+                   started: float, pending: PendingWrites) -> dict | None:
+    """tables/ (CSV, xlsx), results.json, validation, manifest and changes_since_previous; returns the changes."""
+    from pipeline.analysis.results import output_tables, results_json
+    from pipeline.compare import changes_since_previous, find_previous_run, format_comparison
+
+    tables = output_tables(res)
+    for name, df in tables.items():
+        write_csv(tmp / "tables" / f"{name}.csv", df)
+    stamp = dt.datetime.combine(config.cutoff, dt.time())
+    write_xlsx(tmp / "tables" / "tables.xlsx", tables, stamp)
+    write_json(tmp / "results.json", results_json(res, config, prep.cutoff.as_dict()))
+    issues = prep.validated.issues
+    write_json(tmp / "validation.json", validation_payload(issues))
+    (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
+    write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
+    # what changed since the latest earlier cut-off of this study in out_root (report: same dict); it
+    # reads this run's derived CSVs back, so they must be on disk first
+    if find_previous_run(out_root, config.study, config.cutoff) is None:
+        return None
+    pending.wait()
+    changes = changes_since_previous(out_root, tmp, config.study, config.cutoff, name=target.name)
+    if changes is not None:
+        write_json(tmp / "changes_since_previous.json", changes)
+        (tmp / "changes_since_previous.md").write_text(
+            format_comparison(changes, config.report.language), encoding="utf-8")
+    return changes
 
 
 def manifest(config: StudyConfig, prep: Prepared, elapsed: float) -> dict:

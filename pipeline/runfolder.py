@@ -12,12 +12,14 @@ import io
 import json
 import logging
 import math
+import multiprocessing as mp
 import os
 import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,7 +27,15 @@ import numpy as np
 import pandas as pd
 
 from pipeline.escape import csv_restore, csv_safe, has_carriage_return, xlsx_safe, xlsx_text_cells
-from pipeline.faults import moved_aside, recover_interrupted, run_lock, sigterm_raises, staging_prefix
+from pipeline.faults import (
+    die_with_parent,
+    moved_aside,
+    recover_interrupted,
+    run_lock,
+    sigterm_raises,
+    staging_prefix,
+    stop_pool,
+)
 
 
 def _clean(o: object) -> object:
@@ -65,6 +75,62 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
     # lone CR for a line end (a forged row): a file with a CR in a cell is written with CRLF line ends
     out.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", float_format="%.10g",
                lineterminator="\r\n" if has_carriage_return(out) else "\n")
+
+
+#: Below this many cells in all, CSV files are written in this process (forking costs more than it saves).
+PARALLEL_CSV_CELLS = 2_000_000
+_CSV_JOBS: list[tuple[Path, pd.DataFrame]] = []  # inherited by the forked writers (frames do not pickle cheaply)
+
+
+def _write_job(i: int) -> None:
+    write_csv(*_CSV_JOBS[i])
+
+
+class PendingWrites:
+    """CSV files being written by worker processes; ``wait()`` returns once all are on disk."""
+
+    def __init__(self, futures: list, executor) -> None:
+        self._futures, self._executor = futures, executor
+
+    def wait(self) -> None:
+        for f in self._futures:
+            f.result()  # a worker's error is raised here
+        self._futures = []
+
+
+@contextmanager
+def csv_writers(jobs: list[tuple[Path, pd.DataFrame]], workers: int = 2) -> Iterator[PendingWrites]:
+    """Write ``(path, frame)`` CSV files in forked worker processes while the block runs.
+
+    Registry-sized runs spend most of their writing time in pandas' CSV writer, one core at a time; the
+    derived tables are independent files, so two workers write them beside the report. Each file is the
+    same bytes ``write_csv`` writes. Leaving the block waits for every file (a worker's error is raised
+    then); a failing block kills the workers. Small runs, or systems without fork, write in this process
+    before the block starts.
+    """
+    global _CSV_JOBS
+    cells = sum(df.size for _, df in jobs)
+    n = min(workers, os.cpu_count() or 1, len(jobs))
+    if n < 2 or cells < PARALLEL_CSV_CELLS or "fork" not in mp.get_all_start_methods():
+        for path, df in jobs:
+            write_csv(path, df)
+        yield PendingWrites([], None)
+        return
+    for path, _ in jobs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    _CSV_JOBS = sorted(jobs, key=lambda j: -j[1].size)  # largest first: the two workers finish together
+    ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=die_with_parent,
+                             initargs=(os.getpid(),))
+    try:
+        pending = PendingWrites([ex.submit(_write_job, i) for i in range(len(_CSV_JOBS))], ex)
+        yield pending
+        pending.wait()
+    except BaseException:
+        stop_pool(ex)
+        raise
+    finally:
+        ex.shutdown(wait=True)
+        _CSV_JOBS = []
 
 
 def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:

@@ -94,3 +94,27 @@ def test_write_xlsx_is_byte_identical(tmp_path):
     assert (tmp_path / "1.xlsx").read_bytes() == (tmp_path / "2.xlsx").read_bytes()
     back = pd.read_excel(tmp_path / "1.xlsx", sheet_name=None)
     assert back["a"]["y"].tolist() == ["男", "女"] and back["b"]["z"].tolist() == [1]
+
+
+def test_csv_writers_in_workers_write_the_same_bytes_and_raise_a_workers_error(tmp_path, monkeypatch):
+    """Registry-sized runs write the derived CSVs in two forked workers; the files are write_csv's bytes."""
+    import pandas as pd
+
+    from pipeline import runfolder
+
+    frames = [pd.DataFrame({"a": range(n), "b": [f"=x{i}" for i in range(n)], "c": [0.1 * i for i in range(n)]})
+              for n in (50, 7, 300)]
+    for i, df in enumerate(frames):
+        runfolder.write_csv(tmp_path / "ref" / f"t{i}.csv", df)
+    monkeypatch.setattr(runfolder, "PARALLEL_CSV_CELLS", 1)
+    jobs = [(tmp_path / "par" / f"t{i}.csv", df) for i, df in enumerate(frames)]
+    with runfolder.csv_writers(jobs) as pending:
+        pending.wait()
+        assert all(p.is_file() for p, _ in jobs)
+    for i in range(3):
+        assert (tmp_path / "par" / f"t{i}.csv").read_bytes() == (tmp_path / "ref" / f"t{i}.csv").read_bytes()
+    # a file that cannot be written: the worker's error reaches the caller when the block ends
+    (tmp_path / "blocked").write_text("a file, not a folder", encoding="utf-8")
+    bad = [(tmp_path / "blocked" / "x.csv", frames[0]), (tmp_path / "ok" / "y.csv", frames[1])]
+    with pytest.raises(OSError), runfolder.csv_writers(bad):
+        pass
