@@ -26,11 +26,12 @@ from pipeline.escape import md_escape
 from pipeline.load import RawTable, read_table
 from pipeline.runfolder import (
     PendingWrites,
-    csv_writers,
+    background_writes,
+    csv_job,
     staged_run_folder,
     write_csv,
     write_json,
-    write_xlsx,
+    xlsx_job,
 )
 from pipeline.validate import Validated, validate_inputs
 
@@ -180,10 +181,15 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
         guard_existing_run(target, config, prep.raw, replace)  # again, now that this run holds the folder's lock
         # the validated tables as of the cut-off, then the analysis datasets (large: written by workers
         # while the rest is written)
-        derived = [(tmp / "derived" / f"{name}.csv", df) for name, df in
-                   [*prep.tables.items(), ("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)]]
-        with csv_writers(derived) as pending:
-            changes = _write_results(tmp, target, res, config, prep, out_root, started, pending)
+        from pipeline.analysis.results import output_tables
+
+        tables = output_tables(res)
+        stamp = dt.datetime.combine(config.cutoff, dt.time())
+        jobs = [csv_job(tmp / "derived" / f"{name}.csv", df) for name, df in
+                [*prep.tables.items(), ("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)]]
+        jobs.append(xlsx_job(tmp / "tables" / "tables.xlsx", tables, stamp))
+        with background_writes(jobs) as pending:
+            changes = _write_results(tmp, target, res, tables, config, prep, out_root, started, pending)
             # figures/ (PNG + SVG), report.html, report.md, tables/tables.docx
             from pipeline.report.render import render_outputs
 
@@ -193,17 +199,14 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
     return target
 
 
-def _write_results(tmp: Path, target: Path, res, config: StudyConfig, prep: Prepared, out_root: Path,
-                   started: float, pending: PendingWrites) -> dict | None:
-    """tables/ (CSV, xlsx), results.json, validation, manifest and changes_since_previous; returns the changes."""
-    from pipeline.analysis.results import output_tables, results_json
+def _write_results(tmp: Path, target: Path, res, tables: dict[str, pd.DataFrame], config: StudyConfig,
+                   prep: Prepared, out_root: Path, started: float, pending: PendingWrites) -> dict | None:
+    """tables/*.csv, results.json, validation, manifest and changes_since_previous; returns the changes."""
+    from pipeline.analysis.results import results_json
     from pipeline.compare import changes_since_previous, find_previous_run, format_comparison
 
-    tables = output_tables(res)
     for name, df in tables.items():
         write_csv(tmp / "tables" / f"{name}.csv", df)
-    stamp = dt.datetime.combine(config.cutoff, dt.time())
-    write_xlsx(tmp / "tables" / "tables.xlsx", tables, stamp)
     write_json(tmp / "results.json", results_json(res, config, prep.cutoff.as_dict()))
     issues = prep.validated.issues
     write_json(tmp / "validation.json", validation_payload(issues))

@@ -77,20 +77,40 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
                lineterminator="\r\n" if has_carriage_return(out) else "\n")
 
 
-#: Below this many cells in all, CSV files are written in this process (forking costs more than it saves).
-PARALLEL_CSV_CELLS = 2_000_000
-_CSV_JOBS: list[tuple[Path, pd.DataFrame]] = []  # inherited by the forked writers (frames do not pickle cheaply)
+#: Below this many cells in all, the files are written in this process (forking costs more than it saves).
+PARALLEL_CELLS = 2_000_000
+#: A spreadsheet cell costs about this many CSV cells to write (openpyxl builds an object per cell).
+XLSX_CELL_COST = 5
+_JOBS: list[tuple] = []  # (writer, *args), inherited by the forked workers (frames do not pickle cheaply)
 
 
-def _write_job(i: int) -> None:
-    write_csv(*_CSV_JOBS[i])
+def _run_job(i: int) -> None:
+    fn, *args = _JOBS[i]
+    fn(*args)
+
+
+def csv_job(path: Path, df: pd.DataFrame) -> tuple:
+    """A background job writing ``df`` as ``write_csv`` does."""
+    return (write_csv, path, df)
+
+
+def xlsx_job(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) -> tuple:
+    """A background job writing ``tables`` as ``write_xlsx`` does."""
+    return (write_xlsx, path, tables, stamp)
+
+
+def _cost(job: tuple) -> int:
+    fn, _, data, *_ = job
+    if fn is write_xlsx:
+        return XLSX_CELL_COST * sum(df.size for df in data.values())
+    return data.size
 
 
 class PendingWrites:
-    """CSV files being written by worker processes; ``wait()`` returns once all are on disk."""
+    """Files being written by worker processes; ``wait()`` returns once all are on disk."""
 
-    def __init__(self, futures: list, executor) -> None:
-        self._futures, self._executor = futures, executor
+    def __init__(self, futures: list) -> None:
+        self._futures = futures
 
     def wait(self) -> None:
         for f in self._futures:
@@ -99,30 +119,29 @@ class PendingWrites:
 
 
 @contextmanager
-def csv_writers(jobs: list[tuple[Path, pd.DataFrame]], workers: int = 2) -> Iterator[PendingWrites]:
-    """Write ``(path, frame)`` CSV files in forked worker processes while the block runs.
+def background_writes(jobs: list[tuple], workers: int = 2) -> Iterator[PendingWrites]:
+    """Run writer jobs (``csv_job``, ``xlsx_job``) in forked worker processes while the block runs.
 
-    Registry-sized runs spend most of their writing time in pandas' CSV writer, one core at a time; the
-    derived tables are independent files, so two workers write them beside the report. Each file is the
-    same bytes ``write_csv`` writes. Leaving the block waits for every file (a worker's error is raised
-    then); a failing block kills the workers. Small runs, or systems without fork, write in this process
-    before the block starts.
+    Registry-sized runs spend most of their writing time in pandas' CSV writer and openpyxl, one core at a
+    time; the derived tables and the workbook are independent files, so two workers write them beside the
+    report. Each file is the same bytes its writer writes in this process. Leaving the block waits for
+    every file (a worker's error is raised then); a failing block kills the workers. Small runs, or
+    systems without fork, write in this process before the block starts.
     """
-    global _CSV_JOBS
-    cells = sum(df.size for _, df in jobs)
+    global _JOBS
     n = min(workers, os.cpu_count() or 1, len(jobs))
-    if n < 2 or cells < PARALLEL_CSV_CELLS or "fork" not in mp.get_all_start_methods():
-        for path, df in jobs:
-            write_csv(path, df)
-        yield PendingWrites([], None)
+    if n < 2 or sum(_cost(j) for j in jobs) < PARALLEL_CELLS or "fork" not in mp.get_all_start_methods():
+        for j in jobs:
+            j[0](*j[1:])
+        yield PendingWrites([])
         return
-    for path, _ in jobs:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    _CSV_JOBS = sorted(jobs, key=lambda j: -j[1].size)  # largest first: the two workers finish together
+    for j in jobs:
+        j[1].parent.mkdir(parents=True, exist_ok=True)
+    _JOBS = sorted(jobs, key=lambda j: -_cost(j))  # largest first: the two workers finish together
     ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=die_with_parent,
                              initargs=(os.getpid(),))
     try:
-        pending = PendingWrites([ex.submit(_write_job, i) for i in range(len(_CSV_JOBS))], ex)
+        pending = PendingWrites([ex.submit(_run_job, i) for i in range(len(_JOBS))])
         yield pending
         pending.wait()
     except BaseException:
@@ -130,7 +149,7 @@ def csv_writers(jobs: list[tuple[Path, pd.DataFrame]], workers: int = 2) -> Iter
         raise
     finally:
         ex.shutdown(wait=True)
-        _CSV_JOBS = []
+        _JOBS = []
 
 
 def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def test_write_xlsx_is_byte_identical(tmp_path):
     assert back["a"]["y"].tolist() == ["男", "女"] and back["b"]["z"].tolist() == [1]
 
 
-def test_csv_writers_in_workers_write_the_same_bytes_and_raise_a_workers_error(tmp_path, monkeypatch):
+def test_background_writes_in_workers_write_the_same_bytes_and_raise_a_workers_error(tmp_path, monkeypatch):
     """Registry-sized runs write the derived CSVs in two forked workers; the files are write_csv's bytes."""
     import pandas as pd
 
@@ -106,15 +106,21 @@ def test_csv_writers_in_workers_write_the_same_bytes_and_raise_a_workers_error(t
               for n in (50, 7, 300)]
     for i, df in enumerate(frames):
         runfolder.write_csv(tmp_path / "ref" / f"t{i}.csv", df)
-    monkeypatch.setattr(runfolder, "PARALLEL_CSV_CELLS", 1)
-    jobs = [(tmp_path / "par" / f"t{i}.csv", df) for i, df in enumerate(frames)]
-    with runfolder.csv_writers(jobs) as pending:
+    stamp = dt.datetime(2022, 12, 9)
+    runfolder.write_xlsx(tmp_path / "ref" / "t.xlsx", {f"t{i}": df for i, df in enumerate(frames)}, stamp)
+    monkeypatch.setattr(runfolder, "PARALLEL_CELLS", 1)
+    jobs = [runfolder.csv_job(tmp_path / "par" / f"t{i}.csv", df) for i, df in enumerate(frames)]
+    jobs.append(runfolder.xlsx_job(tmp_path / "par" / "t.xlsx", {f"t{i}": df for i, df in enumerate(frames)}, stamp))
+    with runfolder.background_writes(jobs) as pending:
         pending.wait()
-        assert all(p.is_file() for p, _ in jobs)
-    for i in range(3):
-        assert (tmp_path / "par" / f"t{i}.csv").read_bytes() == (tmp_path / "ref" / f"t{i}.csv").read_bytes()
-    # a file that cannot be written: the worker's error reaches the caller when the block ends
-    (tmp_path / "blocked").write_text("a file, not a folder", encoding="utf-8")
-    bad = [(tmp_path / "blocked" / "x.csv", frames[0]), (tmp_path / "ok" / "y.csv", frames[1])]
-    with pytest.raises(OSError), runfolder.csv_writers(bad):
+        assert all(j[1].is_file() for j in jobs)
+    for name in ("t0.csv", "t1.csv", "t2.csv", "t.xlsx"):
+        assert (tmp_path / "par" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes()
+    # a writer that fails in a worker: its error reaches the caller when the block ends
+    bad = [(_failing_write, tmp_path / "x.csv", frames[0]), runfolder.csv_job(tmp_path / "ok" / "y.csv", frames[1])]
+    with pytest.raises(OSError, match="disk full"), runfolder.background_writes(bad):
         pass
+
+
+def _failing_write(path, df):
+    raise OSError("disk full")
