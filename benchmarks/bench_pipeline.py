@@ -6,8 +6,8 @@ Usage: python benchmarks/bench_pipeline.py [N ...] [--figures] [--timeout S]
 Each size runs in its own process (so peak memory is that run's): a cohort from ``mmcohort synth`` is
 written as CSV, then ``run_study`` runs exactly as the CLI does. Stage times come from the pipeline's own
 stage log (load, validate, cutoff, response, analyse, write) and, inside ``write``, from timers wrapped
-around each writer of the main process (table CSV, xlsx, json, docx, html + md, figures; the derived CSVs
-are written by two worker processes meanwhile, so their time is inside the others'). Peak RSS is read after
+around each writer of the main process (table CSV, json, docx, html + md, figures; the derived CSVs and
+tables.xlsx are written by two worker processes meanwhile, so their time shows in ``write`` only). Peak RSS is read after
 each stage (``ru_maxrss`` of the process, and of its figure workers). Not a test: run it by hand; the
 README's benchmark table is its output.
 """
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 STAGES = ("load", "validate", "cutoff", "response", "analyse", "write")
-WRITERS = ("tables_csv", "xlsx", "json", "docx", "html_md", "figures")
+WRITERS = ("tables_csv", "json", "docx", "html_md", "figures")
 
 
 def _peak_mb() -> float:
@@ -79,7 +79,6 @@ def one(n: int, figures: bool) -> dict:
             acc[key] = acc.get(key, 0.0) + time.perf_counter() - t
 
     run.write_csv = write_csv
-    _timed(run, "write_xlsx", "xlsx", acc)
     _timed(run, "write_json", "json", acc)
     _timed(render, "build_docx", "docx", acc)
     _timed(render, "render_html", "html_md", acc)
