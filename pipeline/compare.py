@@ -102,8 +102,19 @@ def load_run(folder: Path | str) -> Run:
     derived = {}
     if (folder / "derived").is_dir():
         for path in sorted((folder / "derived").glob("*.csv")):
-            derived[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            derived[path.stem] = _read_derived(path)
     return Run(folder, str(manifest["study"]), cutoff, results, manifest, derived)
+
+
+def _read_derived(path: Path) -> pd.DataFrame:
+    """A run's derived/*.csv as text; a file re-saved in another encoding (Excel's GBK) is a UserError."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 any more (re-saved by Excel?); mmcohort wrote it as UTF-8: rerun "
+                        "that cut-off, or save the file as 'CSV UTF-8'") from None
+    except (OSError, ValueError) as e:  # pandas' ParserError and EmptyDataError are ValueErrors
+        raise UserError(f"{path} cannot be read as a CSV table ({e})") from None
 
 
 def _runs_in(out_root: Path) -> list[tuple[Path, dict, dict]]:
@@ -712,12 +723,12 @@ def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
     for folder, results, manifest in _runs_in(out_root):
         if study is not None and manifest["study"] != study:
             continue
-        orr_rows = [r for r in results.get("rates", []) if r.get("endpoint") == "ORR"]
+        orr_rows = [r for r in _list(results.get("rates")) if isinstance(r, dict) and r.get("endpoint") == "ORR"]
         orr = next((r for r in orr_rows if r.get("population") == "all treated"), orr_rows[0] if orr_rows else None)
 
         def median(ep: str, results: dict = results) -> dict | None:
-            r = next((r for r in results.get("survival", [])
-                      if r.get("endpoint") == ep and r.get("group_by") is None), None)
+            r = next((r for r in _list(results.get("survival"))
+                      if isinstance(r, dict) and r.get("endpoint") == ep and r.get("group_by") is None), None)
             return _pick(r, ("n", "events", "median", "median_ci_low", "median_ci_high"))
 
         rows.append({
@@ -725,12 +736,16 @@ def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
             "created_utc": manifest.get("created_utc"),
             "n_patients": results.get("n_patients"), "response_source": results.get("response_source"),
             "inputs": [{"table": i.get("table"), "sha256": i.get("sha256"), "rows": i.get("rows")}
-                       for i in manifest.get("inputs", [])],
+                       for i in _list(manifest.get("inputs")) if isinstance(i, dict)],
             "orr": _pick(orr, ("population", "n", "N", "pct", "ci_low", "ci_high")),
             "median_pfs": median("PFS"), "median_os": median("OS"),
         })
     rows.sort(key=lambda r: (r["study"], r["cutoff"], r["folder"]))
     return rows
+
+
+def _list(v: object) -> list:
+    return v if isinstance(v, list) else []
 
 
 def format_runs(rows: list[dict]) -> str:
