@@ -75,54 +75,74 @@ def _is_name(txt: pd.Series) -> pd.Series:
 
 
 @dataclass
-class _Screen:
-    """The distinct cells of some columns screened once: per-cell flags as 2-D arrays (rows x columns)."""
+class _Column:
+    codes: np.ndarray  # per cell: index into the column's distinct values, -1 = missing
+    counts: np.ndarray  # cells per distinct value
+    g: np.ndarray  # the column's distinct value -> its index among all the table's distinct values
 
-    present: np.ndarray  # non-missing, non-blank cell
-    hard: dict[str, np.ndarray]  # kind -> cell holds an ID number / mobile / e-mail
+
+@dataclass
+class _Screen:
+    """Every distinct cell of some columns screened once; flags are per distinct value of the table."""
+
+    cols: list[_Column]
+    present: np.ndarray  # non-missing, non-blank
+    hard: dict[str, np.ndarray]  # kind -> holds an ID number / mobile / e-mail
     address: np.ndarray
     name: np.ndarray
-    text_codes: np.ndarray  # the same code for cells of the same text (distinct-value counts)
+    text_codes: np.ndarray  # the same code for the same text (distinct-value counts)
+
+    def count(self, j: int, flag: np.ndarray) -> int:
+        c = self.cols[j]
+        return int(c.counts[flag[c.g]].sum())
+
+    def cells(self, j: int, flag: np.ndarray) -> np.ndarray:
+        c = self.cols[j]
+        return (c.codes >= 0) & flag[c.g][np.maximum(c.codes, 0)]
+
+    def distinct(self, j: int, flag: np.ndarray) -> int:
+        c = self.cols[j]
+        return len(np.unique(self.text_codes[c.g[flag[c.g]]]))
 
 
-def _screen(values: np.ndarray) -> _Screen:
-    codes, uniques = codes_of(values)
-    txt = as_text(uniques)
+def _screen(columns: list[pd.Series]) -> _Screen:
+    """Factorise each column (small hash tables), pool the distinct values, screen each of them once."""
+    cols, pooled = [], []
+    for s in columns:
+        codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        cols.append(_Column(codes, counts, np.empty(0, np.int64)))
+        pooled.append(np.asarray(uniques, dtype=object))
+    g_codes, g_uniques = codes_of(np.concatenate(pooled) if pooled else np.empty(0, object))
+    at = 0
+    for c in cols:
+        c.g = g_codes[at:at + len(c.counts)]
+        at += len(c.counts)
+    txt = as_text(g_uniques)
     txt = txt.where(txt.notna() & (txt != ""), None)
+    ok = txt.notna().to_numpy(dtype=bool)
     flags = {k: v.to_numpy(dtype=bool) for k, v in screen_texts(txt).items()}
-    ok = txt.notna()
-    addr = np.zeros(len(txt), bool)
-    name = np.zeros(len(txt), bool)
+    addr, name = np.zeros(len(txt), bool), np.zeros(len(txt), bool)
     if ok.any():
-        addr[ok.to_numpy()] = _is_address(txt[ok]).to_numpy()
-        name[ok.to_numpy()] = _is_name(txt[ok]).to_numpy()
-    tcodes = pd.factorize(txt, use_na_sentinel=True)[0]
-    valid = codes >= 0
-    safe = np.where(valid, codes, 0)
-
-    def spread(flag: np.ndarray) -> np.ndarray:
-        return valid & flag[safe] if len(flag) else np.zeros(codes.shape, bool)
-
-    return _Screen(spread(ok.to_numpy()), {k: spread(f) for k, f in flags.items()}, spread(addr), spread(name),
-                   np.where(valid, tcodes[safe] if len(tcodes) else 0, -1))
+        addr[ok] = _is_address(txt[ok]).to_numpy()
+        name[ok] = _is_name(txt[ok]).to_numpy()
+    return _Screen(cols, ok, flags, addr, name, pd.factorize(txt, use_na_sentinel=True)[0])
 
 
 def _column_rule(sc: _Screen, j: int, names: bool) -> tuple[str, np.ndarray] | None:
     """(what the column's values look like, mask of the matching cells) for column ``j`` of a screen."""
-    hard = [k for k, m in sc.hard.items() if m[:, j].any()]
+    hard = [k for k, m in sc.hard.items() if sc.count(j, m)]
     if hard:
-        return " or ".join(hard), np.logical_or.reduce([sc.hard[k][:, j] for k in hard])
-    present = sc.present[:, j]
-    n = int(present.sum())
+        return " or ".join(hard), sc.cells(j, np.logical_or.reduce([sc.hard[k] for k in hard]))
+    n = sc.count(j, sc.present)
     if n == 0:
         return None
-    if sc.address[:, j].sum() >= max(1, _ADDRESS_SHARE * n):
-        return _KIND_ADDRESS, sc.address[:, j]
+    if sc.count(j, sc.address) >= max(1, _ADDRESS_SHARE * n):
+        return _KIND_ADDRESS, sc.cells(j, sc.address)
     # Person names: mostly 2-4 Han characters (or "First Last"), nearly all distinct, enough of them
     # to tell from a short category list (男/女, 初诊时/复发时).
-    if names and n >= 5 and sc.name[:, j].sum() >= 0.8 * n \
-            and len(np.unique(sc.text_codes[present, j])) >= 0.8 * n:
-        return _KIND_NAMES, sc.name[:, j]
+    if names and n >= 5 and sc.count(j, sc.name) >= 0.8 * n and sc.distinct(j, sc.present) >= 0.8 * n:
+        return _KIND_NAMES, sc.cells(j, sc.name)
     return None
 
 
@@ -137,9 +157,9 @@ def value_rule(values: pd.Series, names: bool = True) -> tuple[str, int, int] | 
     One ID number, mobile number or e-mail address is enough; addresses need half the values, person
     names most of them (and most of them distinct).
     """
-    sc = _screen(values.to_numpy(dtype=object).reshape(-1, 1))
+    sc = _screen([values])
     hit = _column_rule(sc, 0, names)
-    return None if hit is None else (hit[0], int(hit[1].sum()), int(sc.present[:, 0].sum()))
+    return None if hit is None else (hit[0], int(hit[1].sum()), sc.count(0, sc.present))
 
 
 def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping: dict[str, str]) -> list[Issue]:
@@ -171,14 +191,14 @@ def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping:
         screened.append(col)
     if not screened or frame.empty:
         return issues
-    sc = _screen(frame[screened].to_numpy(dtype=object))
+    sc = _screen([frame[c] for c in screened])
     lines = frame[LINE].to_numpy()
     for j, col in enumerate(screened):
         hit = _column_rule(sc, j, names=str(mapping.get(col, col)) not in _TERM_COLUMNS)
         if hit is None:
             continue
         kind, mask = hit
-        k, n = int(mask.sum()), int(sc.present[:, j].sum())
+        k, n = int(mask.sum()), sc.count(j, sc.present)
         where = lines[mask]
         what = "the column" if k > n / 2 else "these values"
         issues.append(Issue(file, int(where[0]), col, WITHHELD,

@@ -130,19 +130,22 @@ def _sniff_delimiter(text: str) -> str:
 
 def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> pd.DataFrame:
     """Clean cells (ends trimmed, blank -> None, length bounded), number the lines, drop blank rows."""
-    df = df.copy()
-    df.columns = [str(c).strip(_INVISIBLE_ENDS) for c in df.columns]
-    check_columns(len(df.columns), file)
-    df[LINE] = range(first_data_line, first_data_line + len(df))
+    names = [str(c).strip(_INVISIBLE_ENDS) for c in df.columns]
+    check_columns(len(names), file)
+    lines = pd.Series(range(first_data_line, first_data_line + len(df)), index=df.index)
+    cols: dict[str, pd.Series] = {}
     long: list[Issue] = []
-    for col in df.columns[:-1]:
-        if df[col].dtype == object:
-            df[col], too_long = _clean_cells(df[col])
+    for name, (_, c) in zip(names, df.items(), strict=True):
+        if c.dtype == object:  # one new frame at the end: assigning column by column copies the block each time
+            c, too_long = _clean_cells(c)
             if too_long is not None:
-                long += [long_cell_issue(file, int(ln), col, int(k))
-                         for ln, k in zip(df.loc[too_long.index, LINE], too_long, strict=True)]
+                long += [long_cell_issue(file, int(ln), name, int(k))
+                         for ln, k in zip(lines[too_long.index], too_long, strict=True)]
+        cols[name] = c
     if long:
         raise DataError(long)
+    df = pd.DataFrame(cols, index=df.index) if cols else pd.DataFrame(index=df.index)
+    df[LINE] = lines
     # drop rows that are entirely blank (they keep no line number of interest)
     df = df[~df.drop(columns=[LINE]).isna().all(axis=1)]
     # drop unnamed, entirely empty columns (trailing commas, Excel formatting)
