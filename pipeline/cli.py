@@ -31,7 +31,14 @@ def _setup_logging(quiet: bool) -> None:
         log.setLevel(logging.INFO)
     h = logging.StreamHandler(sys.stderr)
     h.setFormatter(logging.Formatter("[mmcohort] %(message)s"))
+    h.addFilter(_redact_record)
     log.addHandler(h)
+
+
+def _redact_record(record: logging.LogRecord) -> bool:
+    """Progress and warnings never print an identifier-looking value either (pipeline/identifiers.py)."""
+    record.msg, record.args = redact(record.getMessage()), ()
+    return True
 
 
 #: OSErrors that are the user's disk or folder, not our bug: full, read-only, no permission, name too long.

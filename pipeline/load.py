@@ -159,7 +159,8 @@ def _header(cells: list, path: Path) -> list[str]:
     for i, c in enumerate(cells):
         h = "" if c is None or (isinstance(c, float) and pd.isna(c)) else str(c).strip(_INVISIBLE_ENDS)
         names.append(h or f"Unnamed: {i}")
-    dup = sorted({h for h in names if names.count(h) > 1})
+    seen: set[str] = set()
+    dup = sorted({h for h in names if h in seen or seen.add(h)})
     if dup:
         raise DataError([Issue(path.name, 1, h, None, "the header repeats this column name") for h in dup])
     return names

@@ -142,3 +142,16 @@ def test_cli_refuses_one_identifier_without_echo(tmp_path, table, old, new, line
     assert f" {line} " in row and "look like" in row
     assert MOBILE not in r.output and ID not in r.output and EMAIL not in r.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_log_messages_are_redacted_too():
+    import io
+
+    from pipeline import cli
+
+    cli._setup_logging(False)
+    buf = io.StringIO()
+    cli.log.handlers[0].stream = buf
+    cli.log.warning("cutoff: patient %s excluded (%s)", MOBILE, EMAIL)
+    assert buf.getvalue() == "[mmcohort] cutoff: patient <withheld> excluded (<withheld>)\n"
+    cli.log.handlers.clear()
