@@ -255,6 +255,10 @@ def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) 
     notes: list[Issue] = []
     if suffix in (".csv", ".txt", ".tsv"):
         text, enc = decode_bytes(path.read_bytes(), path, encoding)
+        if "\x00" in text:  # a BOM (or a forced encoding) decoded it: still no place for a NUL in a CSV
+            at = text.index("\x00")
+            raise DataError([Issue(path.name, text.count("\n", 0, at) + 1, None, None,
+                                   "the line holds a NUL byte <U+0000>; remove it (a text file never holds one)")])
         frame = read_csv_text(text, path)
     elif suffix in (".xlsx", ".xlsm"):
         from pipeline.xlsx import read_sheet

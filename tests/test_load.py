@@ -282,6 +282,11 @@ def test_nul_byte_is_reported_with_its_line(tmp_path):
     assert issue.rule.startswith("the line holds a NUL byte <U+0000>")
 
 
+def test_nul_byte_after_a_bom_is_reported_with_its_line(tmp_path):
+    issue = _only_issue(_csv(tmp_path, b"\xef\xbb\xbfpatient_id,age\nP01,6\x000\n"))
+    assert issue.row == 2 and "NUL byte" in issue.rule
+
+
 def test_latin1_that_decodes_as_gb18030_is_refused(tmp_path):
     """'Bortézomib' in Latin-1 is valid GB18030 ('Bort閦omib'): refused, asking for inputs.encoding."""
     data = "patient_id,regimen\nP01,BRD\nP02,Bortézomib\n".encode("latin-1")
