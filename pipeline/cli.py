@@ -35,17 +35,6 @@ def _setup_logging(quiet: bool) -> None:
     log.addHandler(h)
 
 
-def _redact_record(record: logging.LogRecord) -> bool:
-    """Progress and warnings never print an identifier-looking value either (pipeline/identifiers.py)."""
-    record.msg, record.args = redact(record.getMessage()), ()
-    return True
-
-
-#: OSErrors that are the user's disk or folder, not our bug: full, read-only, no permission, name too long.
-_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
-                          errno.ENOTDIR, errno.EISDIR})
-
-
 def _user_errors(fn):
     """Turn UserError into a clean message and exit code 2."""
 
@@ -71,6 +60,17 @@ def _user_errors(fn):
             sys.exit(2)
 
     return wrapper
+
+
+#: OSErrors that are the user's disk or folder, not our bug: full, read-only, no permission, name too long.
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
+                          errno.ENOTDIR, errno.EISDIR})
+
+
+def _redact_record(record: logging.LogRecord) -> bool:
+    """Progress and warnings never print an identifier-looking value either (pipeline/identifiers.py)."""
+    record.msg, record.args = redact(record.getMessage()), ()
+    return True
 
 
 def _parse_cutoff(ctx, param, value: str | None) -> dt.date | None:
