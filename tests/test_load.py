@@ -287,6 +287,14 @@ def test_nul_byte_after_a_bom_is_reported_with_its_line(tmp_path):
     assert issue.row == 2 and "NUL byte" in issue.rule
 
 
+def test_bare_carriage_returns_end_lines(tmp_path):
+    """Found by the fuzz test: a lone CR (old Mac line ending) in a file with quotes was a csv.Error (exit 1)."""
+    assert _records(_csv(tmp_path, 'patient_id,note\rP01,"a"\rP02,b\r')) == [
+        {"patient_id": "P01", "note": "a", LINE: 2}, {"patient_id": "P02", "note": "b", LINE: 3}]
+    with pytest.raises(DataError):  # the fuzz case: a header line that is a bare CR (located, exit 2)
+        read_table("patients", _csv(tmp_path, '\r,term\nP01,"a"\n', name="ae.csv"))
+
+
 def test_latin1_that_decodes_as_gb18030_is_refused(tmp_path):
     """'Bortézomib' in Latin-1 is valid GB18030 ('Bort閦omib'): refused, asking for inputs.encoding."""
     data = "patient_id,regimen\nP01,BRD\nP02,Bortézomib\n".encode("latin-1")
