@@ -95,6 +95,7 @@ def load_run(folder: Path | str) -> Run:
     """Read a run folder back: results.json, manifest.json and every derived/*.csv (as text)."""
     folder = Path(folder)
     results, manifest = _run_header(folder)
+    _check_derived_text(folder)
     try:
         cutoff = dt.date.fromisoformat(str(manifest["cutoff"]))
     except ValueError:
@@ -102,19 +103,21 @@ def load_run(folder: Path | str) -> Run:
     derived = {}
     if (folder / "derived").is_dir():
         for path in sorted((folder / "derived").glob("*.csv")):
-            derived[path.stem] = _read_derived(path)
+            derived[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return Run(folder, str(manifest["study"]), cutoff, results, manifest, derived)
 
 
-def _read_derived(path: Path) -> pd.DataFrame:
-    """A run's derived/*.csv as text; a file re-saved in another encoding (Excel's GBK) is a UserError."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{path} is not UTF-8 any more (re-saved by Excel?); mmcohort wrote it as UTF-8: rerun "
-                        "that cut-off, or save the file as 'CSV UTF-8'") from None
-    except (OSError, ValueError) as e:  # pandas' ParserError and EmptyDataError are ValueErrors
-        raise UserError(f"{path} cannot be read as a CSV table ({e})") from None
+def _check_derived_text(folder: Path) -> None:
+    """A run's derived/*.csv re-saved in another encoding (Excel's GBK) is a UserError naming the file."""
+    derived = folder / "derived"
+    for path in sorted(derived.glob("*.csv")) if derived.is_dir() else []:
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError(f"{path} is not UTF-8 any more (re-saved by Excel?); mmcohort wrote it as UTF-8: "
+                            "rerun that cut-off, or save the file as 'CSV UTF-8'") from None
+        except OSError as e:
+            raise UserError(f"{path} cannot be read ({e.strerror or e})") from None
 
 
 def _runs_in(out_root: Path) -> list[tuple[Path, dict, dict]]:
@@ -156,7 +159,7 @@ def changes_since_previous(out_root: Path | str, folder: Path | str, study: str,
         return None
     try:
         old = load_run(prev)
-    except UserError as e:
+    except (UserError, ValueError) as e:  # ValueError: pandas cannot parse a damaged derived CSV
         log.warning("compare: the earlier run %s cannot be read (%s); no changes_since_previous", prev.name, e)
         return None
     new = load_run(folder)
