@@ -3,7 +3,7 @@
 Every pattern here is linear in the length of the text: each alternative has a bounded length (an ID
 number is 18 characters, a mobile number at most 17, an e-mail address at most 64 + 1 + 253), so the
 regular-expression engine tries a bounded amount of work at each position and never backtracks over
-the whole cell. ``tests/test_identifiers.py`` times them on 32k-character hostile cells.
+the whole cell. ``tests/test_identifiers.py`` times them on 50k-character hostile cells.
 
 Kinds (searched anywhere in a cell, so "call 13812345678" in a free-text column is found):
 
