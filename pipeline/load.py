@@ -211,8 +211,7 @@ def read_csv_text(text: str, path: Path) -> pd.DataFrame:
         return fast
     # Line numbers: a quoted cell with an embedded newline would shift them, so count physical lines.
     # A record spanning several lines is reported at its first line, where the user finds it.
-    # newline="": the csv module sees every line ending itself (a bare CR, as old Mac exports have).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
     rows, lines = [], []
     try:
         header = next(reader)
@@ -223,8 +222,10 @@ def read_csv_text(text: str, path: Path) -> pd.DataFrame:
             start = reader.line_num + 1
     except StopIteration:
         raise DataError([Issue(path.name, None, None, None, "file is empty")]) from None
-    except csv.Error as e:
-        raise DataError([Issue(path.name, reader.line_num, None, None, f"the CSV cannot be parsed here: {e}")]) from None
+    except csv.Error as e:  # e.g. a bare carriage return inside an unquoted cell
+        raise DataError([Issue(path.name, reader.line_num or 1, None, None,
+                               f"the CSV cannot be split into cells here ({e}); quote the cell or remove the "
+                               "line break")]) from None
     width = len(header)
     issues = [Issue(path.name, ln, None, None, f"row has {len(r)} cells but the header has {width}")
               for r, ln in zip(rows, lines, strict=True) if len(r) > width and any(x.strip() for x in r[width:])]
