@@ -325,4 +325,3 @@ def test_xlsx_empty_sheet(tmp_path):
     p = tmp_path / "p.xlsx"
     openpyxl.Workbook().save(p)
     assert _only_issue(p).rule == "the sheet is empty"
-
