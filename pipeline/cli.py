@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 invalid data or config (a message, no traceback), 1 onl
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import logging
 import sys
@@ -16,6 +17,7 @@ import click
 from pipeline import __version__
 from pipeline.config import StudyConfig, config_from_dict, load_config
 from pipeline.errors import DataError, UserError
+from pipeline.identifiers import redact
 
 log = logging.getLogger("mmcohort")
 
@@ -29,6 +31,7 @@ def _setup_logging(quiet: bool) -> None:
         log.setLevel(logging.INFO)
     h = logging.StreamHandler(sys.stderr)
     h.setFormatter(logging.Formatter("[mmcohort] %(message)s"))
+    h.addFilter(_redact_record)
     log.addHandler(h)
 
 
@@ -66,10 +69,27 @@ def _user_errors(fn):
             click.echo(format_issues(e.issues), err=True, nl=False)
             sys.exit(2)
         except UserError as e:
-            click.echo(f"mmcohort: {e}", err=True)
+            click.echo(f"mmcohort: {redact(str(e))}", err=True)
+            sys.exit(2)
+        except OSError as e:
+            if e.errno not in _DISK_ERRNOS:
+                raise
+            where = f" {e.filename}" if e.filename else ""
+            click.echo(f"mmcohort: cannot write or read{where}: {e.strerror or e}", err=True)
             sys.exit(2)
 
     return wrapper
+
+
+#: OSErrors that are the user's disk or folder, not our bug: full, read-only, no permission, name too long.
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
+                          errno.ENOTDIR, errno.EISDIR})
+
+
+def _redact_record(record: logging.LogRecord) -> bool:
+    """Progress and warnings never print an identifier-looking value either (pipeline/identifiers.py)."""
+    record.msg, record.args = redact(record.getMessage()), ()
+    return True
 
 
 def _parse_cutoff(ctx, param, value: str | None) -> dt.date | None:

@@ -98,6 +98,7 @@ def load_run(folder: Path | str) -> Run:
     """Read a run folder back: results.json, manifest.json and every derived/*.csv (as text)."""
     folder = Path(folder)
     results, manifest = _run_header(folder)
+    _check_derived_text(folder)
     try:
         cutoff = dt.date.fromisoformat(str(manifest["cutoff"]))
     except ValueError:
@@ -107,6 +108,19 @@ def load_run(folder: Path | str) -> Run:
         for path in sorted((folder / "derived").glob("*.csv")):
             derived[path.stem] = read_csv_text(path, keep_default_na=False)  # formula guard removed
     return Run(folder, str(manifest["study"]), cutoff, results, manifest, derived)
+
+
+def _check_derived_text(folder: Path) -> None:
+    """A run's derived/*.csv re-saved in another encoding (Excel's GBK) is a UserError naming the file."""
+    derived = folder / "derived"
+    for path in sorted(derived.glob("*.csv")) if derived.is_dir() else []:
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError(f"{path} is not UTF-8 any more (re-saved by Excel?); mmcohort wrote it as UTF-8: "
+                            "rerun that cut-off, or save the file as 'CSV UTF-8'") from None
+        except OSError as e:
+            raise UserError(f"{path} cannot be read ({e.strerror or e})") from None
 
 
 def _runs_in(out_root: Path) -> list[tuple[Path, dict, dict]]:
@@ -148,7 +162,7 @@ def changes_since_previous(out_root: Path | str, folder: Path | str, study: str,
         return None
     try:
         old = load_run(prev)
-    except UserError as e:
+    except (UserError, ValueError) as e:  # ValueError: pandas cannot parse a damaged derived CSV
         log.warning("compare: the earlier run %s cannot be read (%s); no changes_since_previous", prev.name, e)
         return None
     new = load_run(folder)
@@ -731,12 +745,12 @@ def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
     for folder, results, manifest in _runs_in(out_root):
         if study is not None and manifest["study"] != study:
             continue
-        orr_rows = [r for r in results.get("rates", []) if r.get("endpoint") == "ORR"]
+        orr_rows = [r for r in _list(results.get("rates")) if isinstance(r, dict) and r.get("endpoint") == "ORR"]
         orr = next((r for r in orr_rows if r.get("population") == "all treated"), orr_rows[0] if orr_rows else None)
 
         def median(ep: str, results: dict = results) -> dict | None:
-            r = next((r for r in results.get("survival", [])
-                      if r.get("endpoint") == ep and r.get("group_by") is None), None)
+            r = next((r for r in _list(results.get("survival"))
+                      if isinstance(r, dict) and r.get("endpoint") == ep and r.get("group_by") is None), None)
             return _pick(r, ("n", "events", "median", "median_ci_low", "median_ci_high"))
 
         rows.append({
@@ -744,13 +758,17 @@ def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
             "created_utc": manifest.get("created_utc"),
             "n_patients": results.get("n_patients"), "response_source": results.get("response_source"),
             "inputs": [{"table": i.get("table"), "sha256": i.get("sha256"), "rows": i.get("rows")}
-                       for i in manifest.get("inputs", [])],
+                       for i in _list(manifest.get("inputs")) if isinstance(i, dict)],
             "orr": _pick(orr, ("population", "n", "N", "pct", "ci_low", "ci_high")),
             "median_pfs": median("PFS"), "median_os": median("OS"),
             "conf_level": _conf_level(results, manifest),
         })
     rows.sort(key=lambda r: (r["study"], r["cutoff"], r["folder"]))
     return rows
+
+
+def _list(v: object) -> list:
+    return v if isinstance(v, list) else []
 
 
 def format_runs(rows: list[dict]) -> str:

@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.errors import ConfigError
@@ -21,7 +20,8 @@ TABLES = ("patients", "assessments", "adverse_events")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: .inf/.nan in a numeric option is refused, never carried into the analysis
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Inputs(_Strict):
@@ -438,17 +438,21 @@ def config_from_dict(data: dict, base_dir: Path = Path("."), source: str = "<dic
 
 def load_config(path: str | Path, cutoff: dt.date | None = None) -> StudyConfig:
     """Read and validate a study config; ``cutoff`` (the CLI's ``--cutoff``) overrides the file's."""
+    from pipeline.limits import MAX_CONFIG_BYTES
+    from pipeline.yamlsafe import load_yaml
+
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} kB: not a study config")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"config file {path} is not UTF-8 text") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise ConfigError(f"config file {path} is not valid YAML: {e}") from None
+    except OSError as e:  # a folder, no permission
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror or e}") from None
+    data = load_yaml(text, str(path))
     if isinstance(data, dict) and cutoff is not None:
         data = {**data, "cutoff": cutoff}
     return config_from_dict(data, base_dir=path.resolve().parent, source=str(path))

@@ -60,5 +60,7 @@ def render_dictionary() -> str:
             "- an assessment's cycle cannot exceed the patient's cycles; no assessment after death.",
             "- emd_type is given exactly when emd is not none; death_cause only with death_date.",
             "- columns that look like personal identifiers (names, national IDs, phone numbers, e-mail, "
-            "addresses, hospital record numbers) are refused.", ""]
+            "addresses, hospital record numbers) are refused, and so is a single national ID number (valid check "
+            "character), mobile number or e-mail address in any cell of any column (`deid_allow` waives a column).",
+            "- every date lies between 1900-01-01 and 2100-12-31; the patients file has at least one row.", ""]
     return "\n".join(out)

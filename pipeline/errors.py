@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from pipeline.identifiers import redact
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -15,6 +17,14 @@ class Issue:
     value: str | None  # already redacted when the column may hold identifiers
     rule: str
     severity: str = "error"  # "error" stops the run, "warning" does not
+
+    def __post_init__(self) -> None:
+        # Every message is built from Issues: mask identifier-looking text and name invisible characters
+        # here, once, whatever stage made the Issue (pipeline/identifiers.py).
+        for name in ("file", "column", "value", "rule"):
+            text = getattr(self, name)
+            if text is not None:
+                object.__setattr__(self, name, redact(text))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -142,10 +142,7 @@ def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTabl
     old = target / "manifest.json"
     if replace or not old.exists():
         return
-    try:
-        m = json.loads(old.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
+    m = _read_manifest(old)
     before = {i["table"]: i["sha256"] for i in m.get("inputs", [])}
     now = {name: rt.sha256 for name, rt in raw.items()}
     changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
@@ -165,6 +162,7 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
     from pipeline.derive import build_response
 
     started = time.perf_counter()
+    check_output_folder(config, Path(out_root))
     prep = prepare(config)
     guard_existing_run(Path(out_root) / config.run_name, config, prep.raw, replace)
     with stage("response") as c:
@@ -241,3 +239,26 @@ def manifest(config: StudyConfig, prep: Prepared, elapsed: float) -> dict:
         "config": config.resolved(),
         "versions": versions(),
     }
+
+
+def _read_manifest(path: Path) -> dict:
+    """An earlier run's manifest.json, or a UserError: an unreadable one cannot vouch for that run's inputs."""
+    try:
+        m = json.loads(path.read_text(encoding="utf-8"))
+        ok = isinstance(m, dict) and isinstance(m.get("inputs", []), list) and all(
+            isinstance(i, dict) and "table" in i and "sha256" in i for i in m.get("inputs", []))
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        raise UserError(f"{path} cannot be read (damaged, or not written by mmcohort), so this tool cannot tell "
+                        "whether that run used the same inputs; rerun with --replace to overwrite the folder, or "
+                        "write to another --out")
+    return m
+
+
+def check_output_folder(config: StudyConfig, out_root: Path) -> None:
+    """Before the analysis: the run folder can be written and the disk has room (pipeline/precheck.py)."""
+    from pipeline.precheck import check_output
+
+    sizes = [p.stat().st_size for t in TABLES if (p := config.input_path(t)) is not None and p.is_file()]
+    check_output(out_root, config.run_name, sum(sizes))

@@ -174,3 +174,68 @@ def test_unknown_csv_encoding(tmp_path):
     msg = _error(tmp_path, MINIMAL + "  encoding: klingon\n")
     assert "inputs.encoding" in msg and "unknown encoding 'klingon'" in msg
     assert load_config(_write(tmp_path, MINIMAL + "  encoding: gbk\n")).inputs.encoding == "gbk"
+
+
+# ------------------------------------------------------------- hostile or careless YAML (issue 11)
+
+
+def test_duplicated_key_is_refused_not_last_wins(tmp_path):
+    msg = _error(tmp_path, MINIMAL + "cutoff: 2022-12-31\n")
+    assert "line 5: the key 'cutoff' is given twice (first on line 2)" in msg
+    nested = _error(tmp_path, MINIMAL + "analysis:\n  conf_level: 0.9\n  conf_level: 0.95\n")
+    assert "line 7: the key 'conf_level' is given twice (first on line 6)" in nested
+
+
+def test_merge_keys_may_override(tmp_path):
+    text = MINIMAL + "x: &base {conf_level: 0.9}\n"
+    cfg_text = MINIMAL + "analysis:\n  <<: {conf_level: 0.9, landmark_days: 30}\n  conf_level: 0.8\n"
+    assert "unknown key" in _error(tmp_path, text)  # parsed fine; the stray key is then refused
+    assert load_config(_write(tmp_path, cfg_text)).analysis.conf_level == 0.8
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    """Was: a hang at 1.2 GB. Nine levels of nine aliases would expand to 9**9 values."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    import time
+
+    t0 = time.perf_counter()
+    msg = _error(tmp_path, MINIMAL + "\n".join(lines) + "\n")
+    assert time.perf_counter() - t0 < 2
+    assert "YAML aliases" in msg and "line" in msg
+
+
+def test_few_aliases_expanding_hugely_are_refused(tmp_path):
+    lines = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 24)]
+    assert "expands to more than" in _error(tmp_path, MINIMAL + "\n".join(lines) + "\n")
+
+
+def test_recursive_alias_and_deep_nesting(tmp_path):
+    assert "refers to itself" in _error(tmp_path, MINIMAL + "a: &a [*a]\n")
+    assert "nested too deeply" in _error(tmp_path, MINIMAL + "a: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+@pytest.mark.parametrize("date", ["2023-02-30", "2023-13-01"])
+def test_impossible_date_is_a_located_config_error(tmp_path, date):
+    """Was: a ValueError traceback (exit 1)."""
+    msg = _error(tmp_path, MINIMAL.replace("2023-06-30", date))
+    assert f"line 2: '{date}' is not a real date" in msg
+
+
+@pytest.mark.parametrize(("tail", "key"), [
+    ("analysis:\n  survival_times_months: [6, .inf]\n", "analysis.survival_times_months.1"),
+    ("analysis:\n  conf_level: .nan\n", "analysis.conf_level"),
+    ("analysis:\n  comparisons:\n    - {by: age, threshold: -.inf}\n", "analysis.comparisons.0.threshold"),
+])
+def test_inf_and_nan_in_numeric_options_are_refused(tmp_path, tail, key):
+    msg = _error(tmp_path, MINIMAL + tail)
+    assert f"  - {key}: " in msg and "finite" in msg
+
+
+def test_config_path_that_is_a_folder_or_huge(tmp_path):
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(tmp_path / "dir.yaml")
+    big = _write(tmp_path, MINIMAL + "#" * (2**20 + 1) + "\n")
+    with pytest.raises(ConfigError, match="larger than 1024 kB"):
+        load_config(big)

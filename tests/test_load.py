@@ -62,9 +62,8 @@ def test_gb18030_file(tmp_path):
 
 @pytest.mark.parametrize(
     "data",
-    [b"patient_id,x\nP01,\xff\xfe\xfa\xff\n", "patient_id,x\nP01,caf\xe9\n".encode("latin-1"),
-     "patient_id,性别\nP01,男\n".encode("utf-16-le")],
-    ids=["invalid-bytes", "latin-1", "utf-16-without-bom"],
+    [b"patient_id,x\nP01,\xff\xfe\xfa\xff\n", "patient_id,x\nP01,caf\xe9\n".encode("latin-1")],
+    ids=["invalid-bytes", "latin-1"],
 )
 def test_neither_utf8_nor_gb18030_is_refused(tmp_path, data):
     issue = _only_issue(_csv(tmp_path, data))
@@ -72,6 +71,13 @@ def test_neither_utf8_nor_gb18030_is_refused(tmp_path, data):
     assert issue.row is None and issue.column is None and issue.value is None
     assert issue.rule.startswith("file is neither UTF-8 nor GB18030/GBK text")
     assert "inputs.encoding" in issue.rule
+
+
+def test_utf16_without_bom_is_named(tmp_path):
+    """(Was reported as 'neither UTF-8 nor GB18030'; now says what it looks like.)"""
+    issue = _only_issue(_csv(tmp_path, "patient_id,性别\nP01,男\n".encode("utf-16-le")))
+    assert issue.file == "patients.csv" and issue.row is None and issue.value is None
+    assert issue.rule.startswith("the file looks like UTF-16 text without a byte-order mark")
 
 
 def test_forced_encoding(tmp_path):
@@ -88,6 +94,61 @@ def test_decode_never_replaces():
         decode_bytes(b"a\n\xff\xff\xff\n", Path("x.csv"))
     assert decode_bytes(b"\xef\xbb\xbfa", Path("x.csv")) == ("a", "utf-8-sig")
     assert decode_bytes("中".encode("utf-16"), Path("x.csv")) == ("中", "utf-16")
+
+
+# ----------------------------------------------------------------- hostile or broken files (issue 11)
+
+
+def test_nul_byte_is_reported_with_its_line(tmp_path):
+    """Was: 'neither UTF-8 nor GB18030' with no line."""
+    issue = _only_issue(_csv(tmp_path, b"patient_id,age\nP01,60\nP02,7\x000\n"))
+    assert (issue.file, issue.row, issue.column, issue.value) == ("patients.csv", 3, None, None)
+    assert issue.rule.startswith("the line holds a NUL byte <U+0000>")
+
+
+def test_nul_byte_after_a_bom_is_reported_with_its_line(tmp_path):
+    issue = _only_issue(_csv(tmp_path, b"\xef\xbb\xbfpatient_id,age\nP01,6\x000\n"))
+    assert issue.row == 2 and "NUL byte" in issue.rule
+
+
+def test_latin1_that_decodes_as_gb18030_is_refused(tmp_path):
+    """'Bortézomib' in Latin-1 is valid GB18030 ('Bort閦omib'): refused, asking for inputs.encoding."""
+    data = "patient_id,regimen\nP01,BRD\nP02,Bortézomib\n".encode("latin-1")
+    assert data.decode("gb18030").endswith("Bort閦omib\n")
+    issue = _only_issue(_csv(tmp_path, data))
+    assert issue.row == 3 and "inputs.encoding" in issue.rule and "Latin-1" in issue.rule
+    rt = read_table("patients", _csv(tmp_path, data, name="p2.csv"), encoding="latin-1")
+    assert rt.frame["regimen"].tolist() == ["BRD", "Bortézomib"]
+
+
+@pytest.mark.parametrize("text", ["patient_id,诊断\nP01,多发性骨髓瘤IgG型\n", "patient_id,x\nP01,BRD方案\n",
+                                  "patient_id,x\nP01,硼替佐米Bortezomib\n", "patient_id,x\nP01,IgA-λ型\n"])
+def test_real_gbk_text_beside_latin_letters_is_fine(tmp_path, text):
+    rt = read_table("patients", _csv(tmp_path, text, encoding="gbk"))
+    assert rt.encoding == "gb18030" and len(rt.frame) == 1
+
+
+def test_invisible_characters_are_stripped_at_the_ends(tmp_path):
+    """A zero-width space in a header or a BOM/NBSP around a value would make 'M must be one of M, F'."""
+    p = _csv(tmp_path, "patient_id\u200b,\ufeffsex\nP01,M\u200b\n\u00a0P02\u2060,\ufeffF\u00a0\n")
+    assert _records(p) == [{"patient_id": "P01", "sex": "M", LINE: 2}, {"patient_id": "P02", "sex": "F", LINE: 3}]
+
+
+def test_invisible_character_inside_a_value_is_named(tmp_path):
+    from pipeline.validate import validate_inputs
+    from tests.trio import PATIENTS_CSV, load_raw, make_config, write_trio
+
+    paths = write_trio(tmp_path, PATIENTS_CSV.replace("P02,F,", "P02,F\u200bx,"), None, None)
+    with pytest.raises(DataError) as ei:
+        validate_inputs(load_raw(paths), make_config(paths))
+    (issue,) = [i for i in ei.value.issues if i.column == "sex"]
+    assert issue.value == "F<U+200B>x"
+
+
+def test_input_path_that_is_a_folder(tmp_path):
+    (tmp_path / "p.csv").mkdir()
+    issue = _only_issue(tmp_path / "p.csv")
+    assert issue.rule == "the patients input is a folder, not a file"
 
 
 def test_semicolon_and_tab_delimited(tmp_path):
@@ -119,7 +180,8 @@ def test_cells_stay_text_and_blank_is_missing(tmp_path):
     p = _csv(tmp_path, "patient_id,age,x\n007,60.0,\nP02, 70 ,NA\n")
     recs = _records(p)
     assert recs[0] == {"patient_id": "007", "age": "60.0", "x": None, LINE: 2}
-    assert recs[1]["age"] == " 70 " and recs[1]["x"] == "NA"  # interpretation is parse's job
+    # cells are trimmed at load (whitespace and invisible characters); "NA" is parse's job
+    assert recs[1]["age"] == "70" and recs[1]["x"] == "NA"
 
 
 def test_header_cells_are_trimmed_and_trailing_empty_columns_tolerated(tmp_path):

@@ -429,3 +429,22 @@ def test_no_pandas_future_warnings_reach_the_user(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         assert _one(tmp_path, patients=_patients(P01, P02.replace(",58,", ",17,"), P03))[2] == "age"
+
+
+def test_header_only_patients_file_is_refused(tmp_path):
+    """Was: a report on 0 patients."""
+    paths = write_trio(tmp_path, PATIENTS_CSV.splitlines()[0] + "\n", None, None)
+    with pytest.raises(DataError) as ei:
+        validate_inputs(load_raw(paths), make_config(paths))
+    assert [i.rule for i in ei.value.issues] == ["the file has a header but no patient rows: nothing to analyse"]
+
+
+@pytest.mark.parametrize("date", ["1899-12-31", "2101-01-01", "2099-13-01"])
+def test_dates_outside_1900_to_2100_are_refused(tmp_path, date):
+    paths = write_trio(tmp_path, PATIENTS_CSV.replace("2022-12-01", date), None, None)
+    with pytest.raises(DataError) as ei:
+        validate_inputs(load_raw(paths), make_config(paths))
+    (issue,) = ei.value.issues
+    assert (issue.row, issue.column) == (2, "last_contact_date")
+    if date != "2099-13-01":  # an impossible date stays "must be a date"
+        assert issue.value == date and issue.rule.startswith("must be a date from 1900-01-01 to 2100-12-31")

@@ -44,6 +44,7 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
     for name, rt in raw.items():
         file = rt.path.name
         mapping = config.columns.get(name, {})
+        issues += list(rt.notes)
         phi = check_identifiers(rt.frame, file, config.deid_allow, mapping)
         issues += phi
         extras = config.extra_specs() if name == "patients" else ()
@@ -64,6 +65,8 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
         typed[name] = df
     p = typed["patients"]
     pfile = raw["patients"].path.name
+    if p.empty:
+        issues.append(Issue(pfile, None, None, None, "the file has a header but no patient rows: nothing to analyse"))
     issues += check_patients(p, pfile)
     if "assessments" in typed:
         issues += check_assessments(typed["assessments"], p, raw["assessments"].path.name,

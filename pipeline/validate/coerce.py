@@ -35,6 +35,9 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str,
         spec = extra.get(col) or spec_for(table, col)
         assert spec is not None  # mapping keeps canonical and declared extra columns only
         parsed, bad = parse_column(frame[col], spec.kind, spec.allowed)
+        if spec.kind == "date":
+            parsed, issues_range = _date_range(parsed, frame[LINE], col, file)
+            issues += issues_range
         if bad.any():
             raw = as_text(frame[col])
             rule = _rule_for(spec.kind, spec.allowed)
@@ -55,6 +58,20 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str,
     df = df[contract + fish + [f.name for f in extras]]
     df[LINE] = frame[LINE].astype(int)
     return df, issues
+
+
+#: Dates outside these years are typos or placeholders (1899-12-31 is Excel's day zero), not study dates.
+DATE_MIN, DATE_MAX = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
+
+
+def _date_range(parsed: pd.Series, lines: pd.Series, col: str, file: str) -> tuple[pd.Series, list[Issue]]:
+    out = (parsed < DATE_MIN) | (parsed > DATE_MAX)
+    if not out.any():
+        return parsed, []
+    rule = "must be a date from 1900-01-01 to 2100-12-31 (a typo or a placeholder date?)"
+    issues = [Issue(file, int(ln), col, v.strftime("%Y-%m-%d"), rule)
+              for ln, v in zip(lines[out], parsed[out], strict=True)]
+    return parsed.mask(out), issues
 
 
 def _empty(kind: str, n: int, index: pd.Index) -> pd.Series:
