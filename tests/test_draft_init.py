@@ -145,8 +145,8 @@ def test_two_index_date_candidates_both_shown_one_active(tmp_path):
 def test_identifier_columns_left_out_and_their_values_never_written(tmp_path):
     names = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]
     phones = [f"1381234{i:04d}" for i in range(N)]
-    ids = ["110101199003074519", "11010119900307803X", "110101198001010012", "110101197512120034",
-           "110101196505050056", "110101195811110078"]
+    ids = ["110101199003074514", "11010119900307803X", "110101198001010010", "110101197512120030",
+           "11010119650505005X", "110101195811110079"]  # valid check digits (GB 11643)
     cols = {**ZH, "姓名": names, "备用": phones, "附加": ids}
     r, text = _init(tmp_path, _write(tmp_path, cols))
     assert r.exit_code == 0, r.stderr
