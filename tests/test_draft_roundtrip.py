@@ -58,7 +58,6 @@ def test_clean_examples_draft_configs_that_validate_unchanged(tmp_path, folder):
     assert "(0 to check), 0 unmapped" in r.stderr
 
 
-@pytest.mark.slow
 def test_drafted_and_hand_written_configs_give_the_same_results(tmp_path):
     out, _ = _init(tmp_path, "example_hospital", ("assessments",), "example_hospital", "2023-06-30")
     results = []
