@@ -103,7 +103,7 @@ def test_a_comparison_on_a_missing_column_exits_2_naming_the_key_and_the_columns
     assert r.exit_code == 2
     assert "analysis.comparisons[0].by: 'regmen'" in r.stderr
     assert "comparisons[1]" not in r.stderr
-    assert "regimen" in r.stderr.split("columns available")[1]
+    assert "regimen" in r.stderr.split("available columns")[1]
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
@@ -117,3 +117,20 @@ def test_a_fine_gray_covariate_must_be_a_column_of_the_data_and_may_be_an_extra_
     ok = make_config(paths, response={"source": "patients"}, extra_columns=EXTRAS,
                      analysis={"competing_risks": {"enabled": True, "covariates": ["ldh_ratio"]}})
     assert ok.analysis.competing_risks.covariates == ["ldh_ratio"]
+
+
+def test_every_column_the_config_names_is_checked_at_once(tmp_path):
+    """Comparisons, Fine-Gray and model covariates, strata and subgroups: one refusal listing them all."""
+    paths = _paths(tmp_path)
+    cfg = make_config(paths, response={"source": "patients"}, analysis={
+        "comparisons": [{"by": "sex"}],
+        "competing_risks": {"enabled": True, "covariates": ["agee"]},
+        "models": {"covariates": [{"name": "age"}, {"name": "isss"}], "strata": "centre"},
+        "subgroups": {"by": ["emd_anyy"]}})
+    with pytest.raises(ConfigError) as e:
+        run_study(cfg, tmp_path / "out")
+    msg = str(e.value)
+    for key in ("competing_risks.covariates[0]: 'agee'", "models.covariates[1].name: 'isss'",
+                "models.strata: 'centre'", "subgroups.by[0]: 'emd_anyy'"):
+        assert key in msg
+    assert "models.covariates[0]" not in msg and "comparisons[0]" not in msg

@@ -10,6 +10,7 @@ from pipeline.analysis.adjusted import adjusted_analyses, adjusted_json, adjuste
 from pipeline.analysis.adverse import ae_table
 from pipeline.analysis.agreement import agreement
 from pipeline.analysis.competing import CompetingResult, competing_risks, cuminc_json
+from pipeline.analysis.design import require_columns
 from pipeline.analysis.literature import literature_comparison
 from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
 from pipeline.analysis.rmst import rmst_table
@@ -25,7 +26,6 @@ from pipeline.analysis.survival import (
 from pipeline.analysis.table1 import table1
 from pipeline.config import StudyConfig
 from pipeline.endpoints import ResponseData, derive_adrs, derive_adsl, derive_adtte
-from pipeline.errors import ConfigError
 from pipeline.further_endpoints import derive_further_adtte, ttr_summary
 from pipeline.vocab import DAYS_PER_MONTH
 
@@ -92,21 +92,22 @@ def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: Stu
 
 
 def check_config_columns(config: StudyConfig, adsl: pd.DataFrame) -> None:
-    """Every column the config groups by must be in the data: a typo is refused, never analysed as empty.
+    """Every column the config names must be in the data: a typo is refused, never analysed as empty.
 
-    Raises ``ConfigError`` naming each config key and listing the columns that are available.
+    Comparisons, Fine-Gray covariates, model covariates and strata, subgroup variables: all checked at
+    once before any analysis, raising ``ConfigError`` that names each key and lists the columns available
+    (contract, derived and declared ``extra_columns``).
     """
-    available = sorted(c for c in adsl.columns if not c.startswith("_"))
     a = config.analysis
-    bad = [f"analysis.comparisons[{i}].by: {c.by!r}" for i, c in enumerate(a.comparisons)
-           if c.by not in adsl.columns]
-    bad += [f"analysis.competing_risks.covariates[{i}]: {c!r}" for i, c in enumerate(a.competing_risks.covariates)
-            if c not in adsl.columns]
-    if bad:
-        raise ConfigError("the config names columns that are not in the data:\n"
-                          + "\n".join(f"  - {b}" for b in bad)
-                          + "\n  columns available (contract, derived and declared extra_columns): "
-                          + ", ".join(available))
+    wanted = [(f"analysis.comparisons[{i}].by", c.by) for i, c in enumerate(a.comparisons)]
+    wanted += [(f"analysis.competing_risks.covariates[{i}]", c) for i, c in enumerate(a.competing_risks.covariates)]
+    if a.models is not None:
+        wanted += [(f"analysis.models.covariates[{i}].name", c.name) for i, c in enumerate(a.models.covariates)]
+        if a.models.strata:
+            wanted.append(("analysis.models.strata", a.models.strata))
+    if a.subgroups is not None:
+        wanted += [(f"analysis.subgroups.by[{i}]", b) for i, b in enumerate(a.subgroups.by)]
+    require_columns(adsl, wanted)
 
 
 #: Keys that are counts or degrees of freedom: whole numbers in results.json even when their table column
