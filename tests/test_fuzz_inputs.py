@@ -2,8 +2,8 @@
 
 Whatever a cell holds (identifiers, formulas, control and invisible characters, huge strings, math text,
 HTML, Markdown), the run ends with exit 0 (accepted) or 2 (refused with a message), never 1 (a bug), and
-no identifier typed into the input appears in any output file or in the message. The output half of
-issue 11 adds its own checks (no formula cell in any xlsx).
+no identifier typed into the input appears in any output file or in the message, and no cell of any
+written workbook is a formula.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
@@ -80,6 +81,9 @@ def _check(inj: list[tuple[str, int, int, str]]) -> None:
             assert ident.encode() not in out
         if typed:  # an identifier anywhere, header or cell, is refused
             assert res.exit_code == 2
+        for book in (tmp / "out").rglob("*.xlsx") if (tmp / "out").exists() else ():
+            wb = openpyxl.load_workbook(book)  # no cell of any sheet is a formula
+            assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
 
 
 @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
