@@ -258,7 +258,8 @@ def _read_manifest(path: Path) -> dict:
 
 def check_output_folder(config: StudyConfig, out_root: Path) -> None:
     """Before the analysis: the run folder can be written and the disk has room (pipeline/precheck.py)."""
-    from pipeline.precheck import check_output
+    from pipeline.precheck import check_memory, check_output
 
     sizes = [p.stat().st_size for t in TABLES if (p := config.input_path(t)) is not None and p.is_file()]
     check_output(out_root, config.run_name, sum(sizes))
+    check_memory(sum(sizes))

@@ -90,3 +90,17 @@ def test_earlier_run_resaved_in_gbk(tmp_path):
     assert r.exit_code == 2 and "adsl.csv is not UTF-8 any more" in r.output
     r = CliRunner().invoke(main, ["runs", "--out", str(out)], catch_exceptions=False)
     assert r.exit_code == 0
+
+
+def test_a_cohort_too_large_for_the_memory_is_refused_before_the_analysis():
+    """1M patients (770 MB of CSV) needed about 17 GB: 400 MB + 25 x 770 MB = 19.2 GB is refused on an 8 GB
+    machine and accepted on 24 GB."""
+    from pipeline.errors import UserError
+    from pipeline.precheck import available_memory, check_memory
+
+    with pytest.raises(UserError, match=r"need about 19\.2 GB of memory and this machine has 8\.0 GB"):
+        check_memory(770 * 2**20, available=8 * 2**30)
+    check_memory(770 * 2**20, available=24 * 2**30)
+    check_memory(80 * 2**20, available=4 * 2**30)  # 100k patients on a small laptop: fine
+    mem = available_memory()
+    assert mem is None or mem > 0
