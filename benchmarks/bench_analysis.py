@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pipeline.analysis.results import analyse, results_json
 from pipeline.config import config_from_dict
-from pipeline.derive import build_response
+from pipeline.derive.source import build_response
+from pipeline.derive.stage import derive_datasets
 from pipeline.run import prepare
 from pipeline.synth import generate_cohort, write_cohort
 
@@ -34,7 +35,7 @@ def main(n: int) -> None:
         t2 = time.perf_counter()
         response = build_response(prep.tables, cfg)
         t3 = time.perf_counter()
-        res = analyse(prep.tables, response, cfg)
+        res = analyse(derive_datasets(prep.tables, response, cfg), prep.tables, cfg)
         results_json(res, cfg, prep.cutoff.as_dict())
         t4 = time.perf_counter()
     n_a = len(prep.tables["assessments"])

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-STAGES = ("load", "validate", "cutoff", "response", "analyse", "write")
+STAGES = ("load", "validate", "cutoff", "derive", "analyse", "write")
 WRITERS = ("tables_csv", "json", "docx", "html_md", "figures")
 
 

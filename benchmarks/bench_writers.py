@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipeline.report.docx import build_docx
 from pipeline.report.tables import DisplayTable
-from pipeline.runfolder import write_csv, write_xlsx
+from pipeline.runs.folder import write_csv, write_xlsx
 
 
 def frame(n: int) -> pd.DataFrame:

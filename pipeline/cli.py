@@ -17,7 +17,7 @@ import click
 from pipeline import __version__
 from pipeline.config import StudyConfig, config_from_dict, load_config
 from pipeline.errors import DataError, UserError
-from pipeline.identifiers import redact
+from pipeline.ingest.identifiers import redact
 
 log = logging.getLogger("mmcohort")
 
@@ -87,7 +87,7 @@ _DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
 
 
 def _redact_record(record: logging.LogRecord) -> bool:
-    """Progress and warnings never print an identifier-looking value either (pipeline/identifiers.py)."""
+    """Progress and warnings never print an identifier-looking value either (pipeline/ingest/identifiers.py)."""
     record.msg, record.args = redact(record.getMessage()), ()
     return True
 
@@ -205,8 +205,8 @@ def synth(n: int, seed: int, out_dir: str) -> None:
 @_user_errors
 def paper_table(run_folder: str, json_path: str | None) -> None:
     """The reference study's published numbers next to the replica run's (Markdown table)."""
-    from pipeline.paper_table import format_table, paper_table, table_json
-    from pipeline.runfolder import write_json
+    from pipeline.runs.folder import write_json
+    from pipeline.runs.paper_table import format_table, paper_table, table_json
 
     rows = paper_table(Path(run_folder))
     if json_path:
@@ -219,7 +219,7 @@ def paper_table(run_folder: str, json_path: str | None) -> None:
               help="Write to this file instead of standard output.")
 def dictionary(out_file: str | None) -> None:
     """Print the data dictionary generated from the schemas (docs/data_dictionary.md)."""
-    from pipeline.dictionary import render_dictionary
+    from pipeline.ingest.dictionary import render_dictionary
 
     text = render_dictionary()
     if out_file:
@@ -239,8 +239,8 @@ def dictionary(out_file: str | None) -> None:
 @_user_errors
 def compare(run_a: str, run_b: str, json_path: str | None, lang: str, force: bool, limit: int) -> None:
     """What changed from run folder RUN_A (earlier cut-off) to RUN_B: patients, events, numbers, records."""
-    from pipeline.compare import compare_runs, format_comparison, load_run
-    from pipeline.runfolder import write_json
+    from pipeline.runs.compare import compare_runs, format_comparison, load_run
+    from pipeline.runs.folder import write_json
 
     d = compare_runs(load_run(run_a), load_run(run_b), force=force)
     if json_path:
@@ -256,9 +256,9 @@ def compare(run_a: str, run_b: str, json_path: str | None, lang: str, force: boo
 @_user_errors
 def runs(out_root: str, study: str | None, json_path: str | None) -> None:
     """List the runs: cut-off, input checksums and headline numbers (n, ORR, median PFS/OS)."""
-    from pipeline.compare import format_runs, list_runs
-    from pipeline.faults import recover_interrupted
-    from pipeline.runfolder import write_json
+    from pipeline.runs.compare import format_runs, list_runs
+    from pipeline.runs.faults import recover_interrupted
+    from pipeline.runs.folder import write_json
 
     for note in recover_interrupted(Path(out_root)):  # a run stopped mid-swap: its previous run is restored
         click.echo(f"mmcohort: {note}", err=True)

@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pipeline.contract import FieldSpec, spec_for
 from pipeline.errors import ConfigError
-from pipeline.schema import FieldSpec, spec_for
 
 TABLES = ("patients", "assessments", "adverse_events")
 
@@ -438,7 +438,7 @@ def config_from_dict(data: dict, base_dir: Path = Path("."), source: str = "<dic
 
 def load_config(path: str | Path, cutoff: dt.date | None = None) -> StudyConfig:
     """Read and validate a study config; ``cutoff`` (the CLI's ``--cutoff``) overrides the file's."""
-    from pipeline.limits import MAX_CONFIG_BYTES
+    from pipeline.ingest.limits import MAX_CONFIG_BYTES
     from pipeline.yamlsafe import load_yaml
 
     path = Path(path)

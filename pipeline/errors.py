@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from pipeline.identifiers import redact
+from pipeline.ingest.identifiers import redact
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Issue:
 
     def __post_init__(self) -> None:
         # Every message is built from Issues: mask identifier-looking text and name invisible characters
-        # here, once, whatever stage made the Issue (pipeline/identifiers.py).
+        # here, once, whatever stage made the Issue (pipeline/ingest/identifiers.py).
         for name in ("file", "column", "value", "rule"):
             text = getattr(self, name)
             if text is not None:

@@ -22,9 +22,9 @@ from pipeline import __version__
 from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
 from pipeline.errors import Issue, UserError
-from pipeline.escape import md_escape
-from pipeline.load import RawTable, read_table
-from pipeline.runfolder import (
+from pipeline.ingest.load import RawTable, read_table
+from pipeline.ingest.validate import Validated, validate_inputs
+from pipeline.runs.folder import (
     PendingWrites,
     background_writes,
     csv_job,
@@ -33,7 +33,7 @@ from pipeline.runfolder import (
     write_json,
     xlsx_job,
 )
-from pipeline.validate import Validated, validate_inputs
+from pipeline.text.escape import md_escape
 
 log = logging.getLogger("mmcohort")
 
@@ -159,18 +159,19 @@ def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTabl
 def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> Path:
     """Run the whole study and return the run folder."""
     from pipeline.analysis.results import analyse
-    from pipeline.derive import build_response
+    from pipeline.derive.stage import derive
 
     started = time.perf_counter()
     check_output_folder(config, Path(out_root))
     prep = prepare(config)
     guard_existing_run(Path(out_root) / config.run_name, config, prep.raw, replace)
-    with stage("response") as c:
-        response = build_response(prep.tables, config)
-        c["source"] = response.source
-        c["patients"] = len(response.patients)
+    with stage("derive") as c:
+        derived = derive(prep.tables, config)
+        c["response source"] = derived.response.source
+        c["patients"] = len(derived.adsl)
+        c["adtte rows"] = len(derived.adtte)
     with stage("analyse") as c:
-        res = analyse(prep.tables, response, config)
+        res = analyse(derived, prep.tables, config)
         c["patients"] = len(res.adsl)
         c["PFS events"] = int((res.adtte.query("PARAMCD == 'PFS'")["CNSR"] == 0).sum())
         c["deaths"] = int((res.adtte.query("PARAMCD == 'OS'")["CNSR"] == 0).sum())
@@ -201,7 +202,7 @@ def _write_results(tmp: Path, target: Path, res, tables: dict[str, pd.DataFrame]
                    prep: Prepared, out_root: Path, started: float, pending: PendingWrites) -> dict | None:
     """tables/*.csv, results.json, validation, manifest and changes_since_previous; returns the changes."""
     from pipeline.analysis.results import results_json
-    from pipeline.compare import changes_since_previous, find_previous_run, format_comparison
+    from pipeline.runs.compare import changes_since_previous, find_previous_run, format_comparison
 
     for name, df in tables.items():
         write_csv(tmp / "tables" / f"{name}.csv", df)
@@ -257,8 +258,8 @@ def _read_manifest(path: Path) -> dict:
 
 
 def check_output_folder(config: StudyConfig, out_root: Path) -> None:
-    """Before the analysis: the run folder can be written and the disk has room (pipeline/precheck.py)."""
-    from pipeline.precheck import check_memory, check_output
+    """Before the analysis: the run folder can be written and the disk has room (pipeline/runs/precheck.py)."""
+    from pipeline.runs.precheck import check_memory, check_output
 
     sizes = [p.stat().st_size for t in TABLES if (p := config.input_path(t)) is not None and p.is_file()]
     check_output(out_root, config.run_name, sum(sizes))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import yaml
 
 from pipeline.errors import ConfigError
-from pipeline.limits import MAX_YAML_ALIASES
+from pipeline.ingest.limits import MAX_YAML_ALIASES
 
 MAX_YAML_NODES = 100_000
 

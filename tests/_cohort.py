@@ -17,7 +17,8 @@ import pandas as pd
 from pipeline import vocab
 from pipeline.analysis.results import AnalysisResult, analyse
 from pipeline.config import StudyConfig, config_from_dict
-from pipeline.endpoints import ResponseData, response_from_patients
+from pipeline.derive.adam import ResponseData, response_from_patients
+from pipeline.derive.stage import derive_datasets
 
 CUTOFF = dt.date(2022, 12, 9)
 REGIMENS = ["BRD"] * 6 + ["BPD"] * 5 + ["DBd", "Bd", "BKd"]
@@ -128,7 +129,7 @@ def make_result(tmp: Path, n: int = 14, language: str = "en", level: str = "deri
     prep = prepare(config)
     pts = prep.tables["patients"]
     response = _derived_response(pts) if level == "derived" else response_from_patients(pts)
-    return analyse(prep.tables, response, config), config, prep
+    return analyse(derive_datasets(prep.tables, response, config), prep.tables, config), config, prep
 
 
 _RENDERED: dict = {}

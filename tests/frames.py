@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from pipeline.config import config_from_dict
-from pipeline.validate.coerce import coerce_table
+from pipeline.ingest.coerce import coerce_table
 
 PATIENT_DEFAULTS = {
     "sex": "M", "age": "60", "index_date": "2020-01-01", "regimen": "BRD", "prior_lines": "2", "cycles": "4",

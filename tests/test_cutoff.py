@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipeline.cutoff import apply_cutoff
-from pipeline.validate import validate_inputs
+from pipeline.ingest.validate import validate_inputs
 from tests.trio import load_raw, make_config, write_trio
 
 PATIENTS = """\

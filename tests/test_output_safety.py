@@ -13,9 +13,9 @@ import re
 import openpyxl
 import pytest
 
-from pipeline.compare import load_run
-from pipeline.escape import FORMULA_START
 from pipeline.run import run_study
+from pipeline.runs.compare import load_run
+from pipeline.text.escape import FORMULA_START
 from tests.trio import ADVERSE_EVENTS_CSV, ASSESSMENTS_CSV, PATIENTS_CSV, make_config, write_trio
 
 IDS = {"P01": "=1+2", "P02": "$\\frac{$", "P03": "@P03"}

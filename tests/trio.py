@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline.config import config_from_dict
-from pipeline.load import read_table
+from pipeline.ingest.load import read_table
 
 PATIENTS_CSV = """\
 patient_id,sex,age,index_date,regimen,prior_lines,cycles,emd,emd_type,last_contact_date,death_date,death_cause,progression_date,best_response

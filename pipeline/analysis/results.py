@@ -25,8 +25,9 @@ from pipeline.analysis.survival import (
 )
 from pipeline.analysis.table1 import table1
 from pipeline.config import StudyConfig
-from pipeline.endpoints import ResponseData, derive_adrs, derive_adsl, derive_adtte
-from pipeline.further_endpoints import derive_further_adtte, ttr_summary
+from pipeline.derive.adam import ResponseData
+from pipeline.derive.further import ttr_summary
+from pipeline.derive.stage import Derived
 from pipeline.vocab import DAYS_PER_MONTH
 
 
@@ -59,12 +60,10 @@ class AnalysisResult:
     ttr: dict | None = None  # time to response among responders (description)
 
 
-def analyse(tables: dict[str, pd.DataFrame], response: ResponseData, config: StudyConfig) -> AnalysisResult:
-    patients = tables["patients"]
-    adsl = derive_adsl(patients, response, config)
+def analyse(derived: Derived, tables: dict[str, pd.DataFrame], config: StudyConfig) -> AnalysisResult:
+    """Every analysis of the derived datasets (``tables`` is read for the adverse events only)."""
+    response, adsl, adrs, adtte = derived.response, derived.adsl, derived.adrs, derived.adtte
     check_config_columns(config, adsl)
-    adrs = derive_adrs(response, patients)
-    adtte = derive_further_adtte(adsl, adrs, derive_adtte(adsl, config))
     surv, surv_rates, curves = km_tables(adsl, adtte, config)
     lm_comp, lm_surv, lm_curves = landmark(adsl, adtte, config)
     max_months = float(adtte["AVAL"].max() / DAYS_PER_MONTH) if len(adtte) else 12.0

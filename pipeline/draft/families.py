@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline import vocab
+from pipeline.contract import FieldSpec
 from pipeline.draft.normalize import fold
-from pipeline.schema import FieldSpec
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.contract import TABLE_SPECS, FieldSpec, spec_for
 from pipeline.draft.families import PLACING_GROUPS, group_of
 from pipeline.draft.normalize import fold, fold_without_unit, has_cjk, nfkc
 from pipeline.draft.profile import Profile, ValueMatch, match_values
 from pipeline.draft.synonyms import synonym_index
-from pipeline.schema import TABLE_SPECS, FieldSpec, spec_for
 
 FIT_SHARE = 0.8  # below this share of fitting values a proposal is marked CHECK
 _UNIT_ALIASES = {"岁": "years", "周岁": "years", "year": "years", "yrs": "years", "y": "years", "iu/l": "u/l"}

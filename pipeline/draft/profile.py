@@ -1,7 +1,7 @@
 """What a column's values look like: dates, numbers, yes/no words, or a known vocabulary.
 
 Everything is computed once per distinct value and weighted by its count (an export repeats its values),
-with the same parsers ``run`` uses (``pipeline.parse``), so "parses as a date" here means exactly what
+with the same parsers ``run`` uses (``pipeline.ingest.parse``), so "parses as a date" here means exactly what
 it means when the config is run.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pipeline.contract import FieldSpec
 from pipeline.draft.families import FAMILIES, family_index, single_index
 from pipeline.draft.normalize import fold, nfkc
-from pipeline.parse import as_text, missing_mask, parse_column
-from pipeline.schema import FieldSpec
+from pipeline.ingest.parse import as_text, missing_mask, parse_column
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.deid import header_rule, value_rule
+from pipeline.contract import TABLE_SPECS, spec_for
 from pipeline.draft.match import Candidate, add_value_evidence, header_candidates, value_candidates
 from pipeline.draft.normalize import has_cjk, snake_name
 from pipeline.draft.profile import Profile, distinct_counts, profile
-from pipeline.load import LINE, read_table
-from pipeline.parse import parse_date
-from pipeline.schema import TABLE_SPECS, spec_for
+from pipeline.ingest.deid import header_rule, value_rule
+from pipeline.ingest.load import LINE, read_table
+from pipeline.ingest.parse import parse_date
 
-_TERM_COLUMNS = {"term", "regimen"}  # as in pipeline.deid: short Chinese terms are not names there
+_TERM_COLUMNS = {"term", "regimen"}  # as in pipeline.ingest.deid: short Chinese terms are not names there
 FIT = 0.8  # share of values that must fit a type for an extra column to get that type
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from pipeline.contract import TABLE_SPECS
 from pipeline.draft.normalize import fold
-from pipeline.schema import TABLE_SPECS
 
 _ID = ["研究编号", "患者编号", "病例编号", "受试者编号", "入组编号", "研究号", "编号", "study id", "subject id",
        "patient id", "pid", "id", "case id", "subject", "患者id", "病例号id"]

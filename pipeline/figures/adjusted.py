@@ -13,9 +13,9 @@ from scipy.interpolate import make_lsq_spline
 from pipeline.figures import labels as L
 from pipeline.figures.forest import ENDPOINT_COLOURS
 from pipeline.figures.style import GREY, SINGLE_COLOUR, theme
-from pipeline.report.fmt import fmt_hr, fmt_p, missing
-from pipeline.report.i18n import level as level_name
-from pipeline.report.i18n import t
+from pipeline.text.fmt import fmt_hr, fmt_p, missing
+from pipeline.text.i18n import level as level_name
+from pipeline.text.i18n import t
 
 
 def _limits(rows: list[dict]) -> tuple[float, float]:

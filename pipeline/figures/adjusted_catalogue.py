@@ -5,8 +5,8 @@ from __future__ import annotations
 from pipeline.figures import labels as L
 from pipeline.figures.adjusted import cox_forest, plot_zph, subgroup_forest
 from pipeline.figures.catalogue import FigureSpec
-from pipeline.report.fmt import fmt_p
-from pipeline.report.i18n import t
+from pipeline.text.fmt import fmt_p
+from pipeline.text.i18n import t
 
 
 def _p(p: float) -> str:

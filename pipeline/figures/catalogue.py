@@ -23,8 +23,8 @@ from pipeline.figures.literature import plot_literature
 from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, waterfall_data
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
 from pipeline.meta.words import ci_label
-from pipeline.report.fmt import level as ci_level
-from pipeline.report.i18n import t
+from pipeline.text.fmt import level as ci_level
+from pipeline.text.i18n import t
 
 
 @dataclass

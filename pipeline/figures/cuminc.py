@@ -18,8 +18,8 @@ from matplotlib.ticker import FixedLocator, PercentFormatter
 from pipeline.analysis.competing import EVENTS, CIFCurve
 from pipeline.figures import labels as L
 from pipeline.figures.style import theme
-from pipeline.report.fmt import fmt_p_eq, missing
 from pipeline.stats import cuminc_at, n_at_risk
+from pipeline.text.fmt import fmt_p_eq, missing
 from pipeline.vocab import DAYS_PER_MONTH as M
 
 PROGRESSION_COLOUR = "#D55E00"

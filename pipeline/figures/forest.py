@@ -11,7 +11,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from pipeline.figures import labels as L
 from pipeline.figures.style import GREY, theme
-from pipeline.report.fmt import fmt_hr, fmt_p, missing
+from pipeline.text.fmt import fmt_hr, fmt_p, missing
 
 #: Colours of the PFS and OS points (Okabe-Ito blue and vermillion).
 ENDPOINT_COLOURS = {"PFS": "#0072B2", "OS": "#D55E00"}

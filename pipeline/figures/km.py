@@ -18,8 +18,8 @@ from matplotlib.ticker import FixedLocator, PercentFormatter
 from pipeline.analysis.survival import Curve
 from pipeline.figures import labels as L
 from pipeline.figures.style import GREY, SINGLE_COLOUR, group_colour, theme
-from pipeline.report.fmt import fmt_hr, fmt_median, fmt_p_eq, missing
 from pipeline.stats import km_median, n_at_risk
+from pipeline.text.fmt import fmt_hr, fmt_median, fmt_p_eq, missing
 from pipeline.vocab import DAYS_PER_MONTH as M
 
 #: ``Axes.get_label()`` of the numbers-at-risk axes (tests and callers find it by this).

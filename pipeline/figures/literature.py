@@ -13,7 +13,7 @@ from pipeline.figures import labels as L
 from pipeline.figures.style import GREY, GROUP_COLOURS, theme
 from pipeline.meta.forest import text_language
 from pipeline.meta.words import ci_label
-from pipeline.report.i18n import t
+from pipeline.text.i18n import t
 
 PUBLISHED, COHORT = GROUP_COLOURS[0], GROUP_COLOURS[1]
 

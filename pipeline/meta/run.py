@@ -20,7 +20,7 @@ from pipeline.meta.forest import plot_forest
 from pipeline.meta.funnel import plot_funnel
 from pipeline.meta.report import render
 from pipeline.meta.table import check_studies, load_studies
-from pipeline.runfolder import _clean, staged_run_folder, write_csv, write_json
+from pipeline.runs.folder import _clean, staged_run_folder, write_csv, write_json
 
 log = logging.getLogger("mmcohort")
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import DataError, Issue
-from pipeline.load import LINE, read_table
+from pipeline.ingest.load import LINE, read_table
 from pipeline.meta.config import Dichotomous, Generic, MetaConfig, Proportion
 
 

@@ -13,7 +13,7 @@ from typing import Any
 __all__ = ["build_docx", "build_report", "render_outputs"]
 
 
-def __getattr__(name: str) -> Any:  # lazy: the figures import ``pipeline.report.fmt`` without cycles
+def __getattr__(name: str) -> Any:  # lazy: the figures import ``pipeline.text.fmt`` without cycles
     if name == "build_report":
         from pipeline.report.build import build_report
 

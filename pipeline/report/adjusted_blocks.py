@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pipeline.figures import labels as L
 from pipeline.report import adjusted_tables as A
-from pipeline.report.i18n import t
+from pipeline.text.i18n import t
 
 
 def baseline_blocks(res, config, lang: str, b) -> list[dict]:

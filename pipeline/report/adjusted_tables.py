@@ -7,9 +7,9 @@ import pandas as pd
 
 from pipeline.analysis.table1 import CATEGORICAL, CONTINUOUS
 from pipeline.figures import labels as L
-from pipeline.report import fmt
-from pipeline.report.i18n import TABLE1_ZH, level, t
 from pipeline.report.tables import DisplayTable
+from pipeline.text import fmt
+from pipeline.text.i18n import TABLE1_ZH, level, t
 
 _EN_NAMES = {c: lab for c, lab in CONTINUOUS} | {c: lab for c, lab, _ in CATEGORICAL}
 

@@ -1,5 +1,5 @@
 """Words of the adjusted analyses (Cox models, PH test, Table 1 by group, subgroups) in English and
-Chinese; merged into the report's i18n table ``S`` (``pipeline.report.i18n``)."""
+Chinese; merged into the report's i18n table ``S`` (``pipeline.text.i18n``)."""
 
 from __future__ import annotations
 

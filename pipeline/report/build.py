@@ -18,16 +18,17 @@ import yaml
 from pipeline import __version__
 from pipeline.analysis.results import AnalysisResult
 from pipeline.config import StudyConfig
-from pipeline.escape import md_code, md_escape
 from pipeline.figures import labels as L
 from pipeline.figures.catalogue import Omitted
 from pipeline.figures.flow import patient_flow
-from pipeline.report import adjusted_blocks, fmt
+from pipeline.report import adjusted_blocks
 from pipeline.report import tables as T
 from pipeline.report.further import further_blocks, further_methods, survival_table_note
-from pipeline.report.i18n import S, t
 from pipeline.report.literature import literature_sentence, literature_table
 from pipeline.report.methods import methods
+from pipeline.text import fmt
+from pipeline.text.escape import md_code, md_escape
+from pipeline.text.i18n import S, t
 
 SECTIONS = ("cohort", "baseline", "response", "survival", "comparisons", "ae", "quality", "methods", "provenance")
 SECTION_KEYS = {"cohort": "sec_cohort", "baseline": "sec_baseline", "response": "sec_response",

@@ -22,8 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
-from pipeline.escape import xml_text
 from pipeline.report.tables import DisplayTable
+from pipeline.text.escape import xml_text
 
 LATIN_FONT = "Times New Roman"
 EAST_ASIAN_FONT = "SimSun"  # 宋体, the usual body face of Chinese journals

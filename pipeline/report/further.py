@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from pipeline.figures import labels as L
-from pipeline.report import fmt
-from pipeline.report.i18n import t
 from pipeline.report.tables import DisplayTable
+from pipeline.text import fmt
+from pipeline.text.i18n import t
 
 
 def _level(config) -> str:

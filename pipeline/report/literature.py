@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pipeline.figures import labels as L
 from pipeline.meta.words import ci_label
-from pipeline.report import fmt
 from pipeline.report import tables as T
-from pipeline.report.i18n import t
+from pipeline.text import fmt
+from pipeline.text.i18n import t
 
 
 def _pct(x: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.config import StudyConfig
 from pipeline.figures import labels as L
 from pipeline.imwg.rules import IMWG, OUR_DECISION, SPEC_DECISION
-from pipeline.report.fmt import level as ci_level
+from pipeline.text.fmt import level as ci_level
 
 
 def _comparisons_text(config: StudyConfig, lang: str) -> str:

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from pipeline.analysis.results import AnalysisResult
 from pipeline.config import StudyConfig
-from pipeline.faults import die_with_parent, stop_pool
 from pipeline.figures.catalogue import plan_figures
 from pipeline.figures.save import PNG_DPI, save_figure
 from pipeline.figures.style import figure_language
 from pipeline.report.build import RenderedFigure, assemble_document, render_html, render_markdown
 from pipeline.report.docx import build_docx
-from pipeline.report.i18n import t
+from pipeline.runs.faults import die_with_parent, stop_pool
+from pipeline.text.i18n import t
 
 log = logging.getLogger("mmcohort")
 

@@ -14,8 +14,8 @@ import pandas as pd
 from pipeline import vocab
 from pipeline.figures import labels as L
 from pipeline.figures.flow import FlowStep
-from pipeline.report import fmt
-from pipeline.report.i18n import TABLE1_ZH, ae_term, level, t
+from pipeline.text import fmt
+from pipeline.text.i18n import TABLE1_ZH, ae_term, level, t
 
 
 @dataclass

@@ -1,0 +1,290 @@
+"""Read an export (CSV, .xlsx, SPSS .sav) into a raw DataFrame of cells, keeping line numbers.
+
+Nothing is interpreted here beyond decoding: every cell stays as the file gave it (text for CSV;
+numbers, text or datetimes for Excel; labelled values for SPSS). ``_line`` is the row's line in the
+file as a user would find it (header = line 1), used in every error message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import DataError, Issue
+from pipeline.ingest.limits import MAX_CELL_CHARS, check_columns, long_cell_issue
+
+LINE = "_line"
+#: Stripped from both ends of every header and text cell: whitespace and characters nobody can see
+#: (zero-width space/joiners, word joiner, BOM, soft hyphen, direction marks). Inside a value they stay,
+#: and messages name them (<U+200B>, pipeline/ingest/identifiers.py).
+_INVISIBLE_ENDS = " \t\r\n\x0b\x0c\u00a0\u00ad\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006" \
+    "\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    name: str  # patients / assessments / adverse_events
+    path: Path
+    frame: pd.DataFrame  # raw cells, original headers, plus _line
+    encoding: str | None  # CSV only
+    sha256: str
+    notes: tuple[Issue, ...] = ()  # warnings about how the file was read (e.g. which sheet)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def decode_bytes(data: bytes, path: Path, forced: str | None = None) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
+
+    A file none of these decode strictly is refused; we never decode with replacement characters.
+    """
+    if forced:
+        try:
+            return data.decode(forced), forced
+        except (UnicodeDecodeError, LookupError) as e:
+            raise DataError([Issue(path.name, None, None, None,
+                                   f"file cannot be decoded as the configured encoding {forced!r}: {e}")]) from None
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif b"\x00" in data:  # valid UTF-8 byte-wise, but UTF-16 without a BOM (or not text): would garble
+        raise DataError([_nul_issue(data, path)])
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "gb18030":
+            _refuse_implausible_gb18030(text, path)
+        return text, enc
+    raise DataError([Issue(path.name, None, None, None,
+                           "file is neither UTF-8 nor GB18030/GBK text, so it cannot be read without garbling "
+                           "it; save it from Excel as 'CSV UTF-8' or set inputs.encoding in the config")])
+
+
+def _nul_issue(data: bytes, path: Path) -> Issue:
+    """A NUL byte: UTF-16 without a byte-order mark (NULs everywhere), or a stray one (its line named)."""
+    if data.count(b"\x00") * 4 >= len(data):
+        return Issue(path.name, None, None, None,
+                     "the file looks like UTF-16 text without a byte-order mark (or is not text at all); "
+                     "save it from Excel as 'CSV UTF-8'")
+    at = data.index(b"\x00")
+    line = data.count(b"\n", 0, at) + 1
+    n = data.count(b"\x00")
+    return Issue(path.name, line, None, None,
+                 f"the line holds a NUL byte <U+0000> ({n} in the file); remove it (a text file never holds one)")
+
+
+#: GB18030 two-byte characters outside GB2312 (lead byte 0x81-0xA0, or trail byte below 0xA1) are rare
+#: characters; next to a Latin letter they are what Latin-1 text decoded as GB18030 looks like
+#: (Bortézomib -> Bort閦omib: 0xE9 'é' swallows the 'z').
+_LATIN_NEIGHBOUR = re.compile(r"[A-Za-z][^\x00-\x7f]|[^\x00-\x7f][A-Za-z]")
+
+
+def _rare_gb(ch: str) -> bool:
+    b = ch.encode("gb18030")
+    return len(b) != 2 or not (0xA1 <= b[0] <= 0xFE and 0xA1 <= b[1] <= 0xFE)
+
+
+def _refuse_implausible_gb18030(text: str, path: Path) -> None:
+    """Refuse text that decodes as GB18030 only by turning Latin-1 accents into rare Chinese characters."""
+    bad = []
+    for m in _LATIN_NEIGHBOUR.finditer(text):
+        ch = next(c for c in m.group(0) if ord(c) > 0x7F)
+        if ord(ch) >= 0x3400 and _rare_gb(ch):
+            bad.append(m.start())
+            if len(bad) >= 3:
+                break
+    if bad:
+        lines = sorted({text.count("\n", 0, i) + 1 for i in bad})
+        raise DataError([Issue(path.name, lines[0], None, None,
+                               "the file is not UTF-8; read as GB18030 it gives rare Chinese characters inside "
+                               f"Latin words (line{'s' if len(lines) > 1 else ''} "
+                               f"{', '.join(map(str, lines))}), as Latin-1/Windows-1252 text does (é -> 閦): set "
+                               "inputs.encoding in the config (e.g. latin-1 or cp1252) or save it as CSV UTF-8")])
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> pd.DataFrame:
+    """Clean cells (ends trimmed, blank -> None, length bounded), number the lines, drop blank rows."""
+    names = [str(c).strip(_INVISIBLE_ENDS) for c in df.columns]
+    check_columns(len(names), file)
+    lines = pd.Series(range(first_data_line, first_data_line + len(df)), index=df.index)
+    cols: dict[str, pd.Series] = {}
+    long: list[Issue] = []
+    for name, (_, c) in zip(names, df.items(), strict=True):
+        if c.dtype == object:  # one new frame at the end: assigning column by column copies the block each time
+            c, too_long = _clean_cells(c)
+            if too_long is not None:
+                long += [long_cell_issue(file, int(ln), name, int(k))
+                         for ln, k in zip(lines[too_long.index], too_long, strict=True)]
+        cols[name] = c
+    if long:
+        raise DataError(long)
+    df = pd.DataFrame(cols, index=df.index) if cols else pd.DataFrame(index=df.index)
+    df[LINE] = lines
+    # drop rows that are entirely blank (they keep no line number of interest)
+    df = df[~df.drop(columns=[LINE]).isna().all(axis=1)]
+    # drop unnamed, entirely empty columns (trailing commas, Excel formatting)
+    drop = [c for c in df.columns if c.startswith("Unnamed:") and df[c].isna().all()]
+    return df.drop(columns=drop).reset_index(drop=True)
+
+
+def _header(cells: list, path: Path) -> list[str]:
+    """Trimmed header names; a blank one is 'Unnamed: i' (dropped if its column is empty); repeats refused."""
+    names = []
+    for i, c in enumerate(cells):
+        h = "" if c is None or (isinstance(c, float) and pd.isna(c)) else str(c).strip(_INVISIBLE_ENDS)
+        names.append(h or f"Unnamed: {i}")
+    seen: set[str] = set()
+    dup = sorted({h for h in names if h in seen or seen.add(h)})
+    if dup:
+        raise DataError([Issue(path.name, 1, h, None, "the header repeats this column name") for h in dup])
+    return names
+
+
+def _clean_cells(c: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    """Text cells trimmed of whitespace and invisible characters at both ends, blank -> None (other cells
+    untouched), and the lengths of cells longer than ``MAX_CELL_CHARS`` (None if none); once per distinct value.
+    """
+    codes, uniques = pd.factorize(c, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype=object)
+    is_str = u.map(type).eq(str) if len(u) else pd.Series(dtype=bool)
+    if is_str.any():
+        t = u[is_str].str.strip(_INVISIBLE_ENDS)
+        u[is_str] = t.where(t != "", None)
+    vals = np.append(u.to_numpy(dtype=object), [None])
+    out = pd.Series(vals[np.where(codes < 0, len(uniques), codes)], index=c.index, dtype=object)
+    n = u[is_str].str.len() if is_str.any() else pd.Series(dtype=float)
+    if not (n > MAX_CELL_CHARS).any():
+        return out, None
+    lens = pd.Series(np.append(n.reindex(u.index).fillna(0).to_numpy(), [0])[np.where(codes < 0, len(uniques), codes)],
+                     index=c.index)
+    return out, lens[lens > MAX_CELL_CHARS].astype(int)
+
+
+def _read_csv_fast(text: str, delim: str, path: Path) -> pd.DataFrame | None:
+    """pandas' C parser for the common case: no quotes (so one record per physical line). None otherwise."""
+    if '"' in text:
+        return None
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None  # ragged rows or an empty file: the careful path reports them
+    if cells.empty:
+        return None
+    if text.endswith("\n") and len(cells) > 1 and cells.iloc[-1].isna().all():
+        cells = cells.iloc[:-1]
+    df = cells.iloc[1:].reset_index(drop=True)
+    df.columns = _header(list(cells.iloc[0]), path)
+    return _finish(df, 2, path.name)
+
+
+def read_csv_text(text: str, path: Path) -> pd.DataFrame:
+    delim = _sniff_delimiter(text)
+    fast = _read_csv_fast(text, delim, path)
+    if fast is not None:
+        return fast
+    # Line numbers: a quoted cell with an embedded newline would shift them, so count physical lines.
+    # A record spanning several lines is reported at its first line, where the user finds it.
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    rows, lines = [], []
+    try:
+        header = next(reader)
+        start = reader.line_num + 1
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except StopIteration:
+        raise DataError([Issue(path.name, None, None, None, "file is empty")]) from None
+    except csv.Error as e:  # e.g. a bare carriage return inside an unquoted cell
+        raise DataError([Issue(path.name, reader.line_num or 1, None, None,
+                               f"the CSV cannot be split into cells here ({e}); quote the cell or remove the "
+                               "line break")]) from None
+    width = len(header)
+    issues = [Issue(path.name, ln, None, None, f"row has {len(r)} cells but the header has {width}")
+              for r, ln in zip(rows, lines, strict=True) if len(r) > width and any(x.strip() for x in r[width:])]
+    if issues:
+        raise DataError(issues)
+    rows = [(r + [""] * width)[:width] for r in rows]
+    df = pd.DataFrame(rows, columns=_header(header, path), dtype=object)
+    out = _finish(df, 2, path.name)
+    if len(df):
+        keep = out[LINE] - 2  # positions survive _finish's blank-row filter via _line
+        out[LINE] = [lines[i] for i in keep]
+    return out
+
+
+def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str | None = None) -> RawTable:
+    if not path.exists():
+        raise DataError([Issue(str(path), None, None, None, f"{name} file not found")])
+    if path.is_dir():
+        raise DataError([Issue(str(path), None, None, None, f"the {name} input is a folder, not a file")])
+    try:
+        return _read_table(name, path, sheet, encoding)
+    except OSError as e:  # unreadable (permissions, a device, a vanished network drive)
+        raise DataError([Issue(str(path), None, None, None,
+                               f"cannot read the {name} file: {e.strerror or e}")]) from None
+
+
+def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) -> RawTable:
+    suffix = path.suffix.lower()
+    digest = sha256_file(path)
+    enc = None
+    notes: list[Issue] = []
+    if suffix in (".csv", ".txt", ".tsv"):
+        text, enc = decode_bytes(path.read_bytes(), path, encoding)
+        if "\x00" in text:  # a BOM (or a forced encoding) decoded it: still no place for a NUL in a CSV
+            at = text.index("\x00")
+            raise DataError([Issue(path.name, text.count("\n", 0, at) + 1, None, None,
+                                   "the line holds a NUL byte <U+0000>; remove it (a text file never holds one)")])
+        frame = read_csv_text(text, path)
+    elif suffix in (".xlsx", ".xlsm"):
+        from pipeline.ingest.xlsx import read_sheet
+
+        cells, notes = read_sheet(path, sheet)
+        if cells.empty:
+            raise DataError([Issue(path.name, None, None, None, "the sheet is empty")])
+        df = cells.iloc[1:].reset_index(drop=True)
+        df.columns = _header(list(cells.iloc[0]), path)
+        frame = _finish(df, 2, path.name)
+    elif suffix == ".sav":
+        import pyreadstat
+
+        try:
+            df, _meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+        except Exception as e:  # pyreadstat raises its own error types
+            raise DataError([Issue(path.name, None, None, None, f"cannot read the SPSS file: {e}")]) from None
+        frame = _finish(df.astype(object), 1, path.name)  # SPSS: case numbers start at 1
+    elif suffix == ".xls":
+        raise DataError([Issue(path.name, None, None, None,
+                               "old .xls workbooks are not supported; save it as .xlsx or CSV UTF-8")])
+    else:
+        raise DataError([Issue(path.name, None, None, None,
+                               f"unsupported file type {suffix!r}: use .csv, .xlsx or .sav")])
+    return RawTable(name, path, frame, enc, digest, tuple(notes))

@@ -1,0 +1,97 @@
+"""pandera schemas for the three tables, generated from ``pipeline.contract``.
+
+Two schemas per table: ``errors`` (contract rules: required, unique, hard ranges) and ``warnings``
+(plausible-but-odd values). Both run lazily so every failure is collected at once.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.contract import TABLE_SPECS, FieldSpec
+from pipeline.errors import Issue
+from pipeline.ingest.load import LINE
+
+_DTYPES = {"id": object, "text": object, "category": object, "myeloma_type": object,
+           "date": "datetime64[ns]", "int": "Int64", "float": "float64", "bool": "boolean"}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _hard_checks(f: FieldSpec) -> list[pa.Check]:
+    checks = []
+    if f.min is not None and f.max is not None:
+        lo = "more than" if f.min_exclusive else "at least"
+        parts = ([f"{lo} {_fmt(f.min)}"] if f.min > float("-inf") else []) + \
+                ([f"at most {_fmt(f.max)}"] if f.max < float("inf") else [])
+        checks.append(pa.Check.in_range(f.min, f.max, include_min=not f.min_exclusive,
+                                        error="must be " + " and ".join(parts) + (f" {f.unit}" if f.unit else "")))
+    return checks
+
+
+def _soft_checks(f: FieldSpec) -> list[pa.Check]:
+    if f.warn_min is None and f.warn_max is None:
+        return []
+    lo = f.warn_min if f.warn_min is not None else float("-inf")
+    hi = f.warn_max if f.warn_max is not None else float("inf")
+    unit = f" {f.unit}" if f.unit else ""
+    return [pa.Check.in_range(lo, hi, error=f"unusual value: outside the plausible range "
+                              f"{_fmt(lo)}-{_fmt(hi)}{unit}; please check it")]
+
+
+@cache
+def table_schema(table: str, level: str, extras: tuple[FieldSpec, ...] = ()) -> pa.DataFrameSchema:
+    """The pandera schema of ``table`` (``errors`` or ``warnings``), with the declared extra columns."""
+    cols = {}
+    for f in (*TABLE_SPECS[table], *extras):
+        if f in extras and f.kind == "bool":
+            f = replace(f, kind="text")  # yes/no extras are kept as "yes"/"no" text
+        if level == "errors":
+            cols[f.name] = pa.Column(_DTYPES[f.kind], checks=_hard_checks(f), nullable=not f.required,
+                                     unique=(table == "patients" and f.name == "patient_id"),
+                                     required=True, description=f.description)
+        else:
+            cols[f.name] = pa.Column(_DTYPES[f.kind], checks=_soft_checks(f), nullable=True, required=True)
+    return pa.DataFrameSchema(cols, strict=False, name=f"{table}:{level}")
+
+
+_PLAIN = {"not_nullable": "required value is missing",
+          "field_uniqueness": "must be unique: this value appears on more than one row"}
+
+
+def run_schema(df: pd.DataFrame, table: str, file: str, level: str,
+               extras: tuple[FieldSpec, ...] = ()) -> list[Issue]:
+    severity = "error" if level == "errors" else "warning"
+    try:
+        with warnings.catch_warnings():
+            # pandera's own concat of failure cases trips a pandas FutureWarning; not the user's concern
+            warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandera\.")
+            table_schema(table, level, extras).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        fc = e.failure_cases
+        issues = []
+        for row in fc.itertuples(index=False):
+            idx = row.index
+            line = int(df.at[idx, LINE]) if idx is not None and idx in df.index else None
+            value = None if pd.isna(row.failure_case) else _show(row.failure_case)
+            rule = _PLAIN.get(str(row.check), str(row.check))
+            if line is None and str(row.check).startswith("dtype"):
+                continue  # dtype mismatches are reported cell by cell by the coercion step
+            issues.append(Issue(file, line, str(row.column), value, rule, severity))
+        return issues
+    return []
+
+
+def _show(v: object) -> str:
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

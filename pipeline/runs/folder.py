@@ -1,0 +1,221 @@
+"""The run folder: built in a temporary folder beside the target, moved into place only on success.
+
+A failed run leaves nothing half-written and never touches a previous good run. Writers here are the
+only place (with ``load``) that touch files; they format deterministically so the same inputs give
+byte-identical tables, derived data and results.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import math
+import multiprocessing as mp
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.runs.faults import (
+    die_with_parent,
+    moved_aside,
+    recover_interrupted,
+    run_lock,
+    sigterm_raises,
+    staging_prefix,
+    stop_pool,
+)
+from pipeline.text.escape import csv_restore, csv_safe, has_carriage_return, xlsx_safe, xlsx_text_cells
+
+
+def _clean(o: object) -> object:
+    """JSON-safe: NaN/inf/NA -> null, numpy scalars -> Python, timestamps -> ISO dates."""
+    if isinstance(o, dict):
+        return {str(k): _clean(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_clean(v) for v in o]
+    if isinstance(o, np.generic):
+        o = o.item()
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if o is pd.NaT or o is pd.NA or o is None:
+        return None
+    if isinstance(o, pd.Timestamp):
+        return o.strftime("%Y-%m-%d")
+    if isinstance(o, Path):
+        return str(o)
+    return o
+
+
+def write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_clean(data), indent=2, ensure_ascii=False, sort_keys=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> None:
+    """UTF-8 with BOM (Excel opens Chinese text correctly), ISO dates, fixed float format, LF endings.
+
+    Text cells a spreadsheet would run as formulas get a leading ``'`` (``pipeline.text.escape.csv_safe``;
+    numbers untouched); read the file back with ``read_csv_text``, which removes it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = csv_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
+    # the csv module quotes a field holding a character of the line terminator only, and readers take a
+    # lone CR for a line end (a forged row): a file with a CR in a cell is written with CRLF line ends
+    out.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", float_format="%.10g",
+               lineterminator="\r\n" if has_carriage_return(out) else "\n")
+
+
+#: Below this many cells in all, the files are written in this process (forking costs more than it saves).
+PARALLEL_CELLS = 2_000_000
+#: A spreadsheet cell costs about this many CSV cells to write (openpyxl builds an object per cell).
+XLSX_CELL_COST = 5
+_JOBS: list[tuple] = []  # (writer, *args), inherited by the forked workers (frames do not pickle cheaply)
+
+
+def _run_job(i: int) -> None:
+    fn, *args = _JOBS[i]
+    fn(*args)
+
+
+def csv_job(path: Path, df: pd.DataFrame) -> tuple:
+    """A background job writing ``df`` as ``write_csv`` does."""
+    return (write_csv, path, df)
+
+
+def xlsx_job(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) -> tuple:
+    """A background job writing ``tables`` as ``write_xlsx`` does."""
+    return (write_xlsx, path, tables, stamp)
+
+
+def _cost(job: tuple) -> int:
+    fn, _, data, *_ = job
+    if fn is write_xlsx:
+        return XLSX_CELL_COST * sum(df.size for df in data.values())
+    return data.size
+
+
+class PendingWrites:
+    """Files being written by worker processes; ``wait()`` returns once all are on disk."""
+
+    def __init__(self, futures: list) -> None:
+        self._futures = futures
+
+    def wait(self) -> None:
+        for f in self._futures:
+            f.result()  # a worker's error is raised here
+        self._futures = []
+
+
+@contextmanager
+def background_writes(jobs: list[tuple], workers: int = 2) -> Iterator[PendingWrites]:
+    """Run writer jobs (``csv_job``, ``xlsx_job``) in forked worker processes while the block runs.
+
+    Registry-sized runs spend most of their writing time in pandas' CSV writer and openpyxl, one core at a
+    time; the derived tables and the workbook are independent files, so two workers write them beside the
+    report. Each file is the same bytes its writer writes in this process. Leaving the block waits for
+    every file (a worker's error is raised then); a failing block kills the workers. Small runs, or
+    systems without fork, write in this process before the block starts.
+    """
+    global _JOBS
+    n = min(workers, os.cpu_count() or 1, len(jobs))
+    if n < 2 or sum(_cost(j) for j in jobs) < PARALLEL_CELLS or "fork" not in mp.get_all_start_methods():
+        for j in jobs:
+            j[0](*j[1:])
+        yield PendingWrites([])
+        return
+    for j in jobs:
+        j[1].parent.mkdir(parents=True, exist_ok=True)
+    _JOBS = sorted(jobs, key=lambda j: -_cost(j))  # largest first: the two workers finish together
+    ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=die_with_parent,
+                             initargs=(os.getpid(),))
+    try:
+        pending = PendingWrites([ex.submit(_run_job, i) for i in range(len(_JOBS))])
+        yield pending
+        pending.wait()
+    except BaseException:
+        stop_pool(ex)
+        raise
+    finally:
+        ex.shutdown(wait=True)
+        _JOBS = []
+
+
+def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:
+    """A CSV file written by :func:`write_csv`, every cell as text, with the formula guard removed."""
+    return csv_restore(pd.read_csv(path, dtype=str, encoding="utf-8-sig", **kwargs))
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) -> None:
+    """All tables in one workbook, one sheet each, byte-identical for the same content.
+
+    openpyxl stamps the workbook properties and every zip entry with the current time; both are fixed to
+    ``stamp`` (the cut-off) so reruns reproduce the file exactly.
+    """
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            out = xlsx_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
+            out.to_excel(xw, sheet_name=name[:31], index=False)
+            ws = xw.sheets[name[:31]]
+            xlsx_text_cells(ws)  # text from the data is stored as text, never as a formula
+            for col in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
+                ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+        xw.book.properties.created = stamp
+        xw.book.properties.modified = stamp
+    zin = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets 'modified' to now when saving
+                data = _MODIFIED.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            zout.writestr(fixed, data)
+
+
+@contextmanager
+def staged_run_folder(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder; on success replace ``target`` with it, on failure delete it.
+
+    The whole block holds ``target``'s run lock (a second run on it stops with exit code 2) and turns
+    SIGTERM into an exception, so a stopped run removes its staging folder too. What a run killed
+    outright (``kill -9``, power loss) leaves -- a staging folder, or the previous run moved aside between
+    the two renames of the swap -- is repaired first (``pipeline.runs.faults.recover_interrupted``).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with run_lock(target), sigterm_raises():
+        for note in recover_interrupted(target.parent):
+            logging.getLogger("mmcohort").warning("%s", note)
+        tmp = Path(tempfile.mkdtemp(prefix=staging_prefix(target), dir=target.parent))
+        tmp.chmod(0o755)  # mkdtemp makes it owner-only; a run folder is shared like any other output
+        try:
+            yield tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        old = None
+        if target.exists():
+            old = moved_aside(target)
+            os.replace(target, old)
+        os.replace(tmp, target)  # a kill just before this line leaves only `old`: the next run restores it
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
