@@ -239,8 +239,10 @@ def dictionary(out_file: str | None) -> None:
 @_user_errors
 def compare(run_a: str, run_b: str, json_path: str | None, lang: str, force: bool, limit: int) -> None:
     """What changed from run folder RUN_A (earlier cut-off) to RUN_B: patients, events, numbers, records."""
-    from pipeline.runs.compare import compare_runs, format_comparison, load_run
+    from pipeline.runs.diff import compare_runs
+    from pipeline.runs.diff_text import format_comparison
     from pipeline.runs.folder import write_json
+    from pipeline.runs.read import load_run
 
     d = compare_runs(load_run(run_a), load_run(run_b), force=force)
     if json_path:
@@ -256,9 +258,9 @@ def compare(run_a: str, run_b: str, json_path: str | None, lang: str, force: boo
 @_user_errors
 def runs(out_root: str, study: str | None, json_path: str | None) -> None:
     """List the runs: cut-off, input checksums and headline numbers (n, ORR, median PFS/OS)."""
-    from pipeline.runs.compare import format_runs, list_runs
     from pipeline.runs.faults import recover_interrupted
     from pipeline.runs.folder import write_json
+    from pipeline.runs.listing import format_runs, list_runs
 
     for note in recover_interrupted(Path(out_root)):  # a run stopped mid-swap: its previous run is restored
         click.echo(f"mmcohort: {note}", err=True)

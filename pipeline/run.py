@@ -202,7 +202,9 @@ def _write_results(tmp: Path, target: Path, res, tables: dict[str, pd.DataFrame]
                    prep: Prepared, out_root: Path, started: float, pending: PendingWrites) -> dict | None:
     """tables/*.csv, results.json, validation, manifest and changes_since_previous; returns the changes."""
     from pipeline.analysis.results import results_json
-    from pipeline.runs.compare import changes_since_previous, find_previous_run, format_comparison
+    from pipeline.runs.diff import changes_since_previous
+    from pipeline.runs.diff_text import format_comparison
+    from pipeline.runs.read import find_previous_run
 
     for name, df in tables.items():
         write_csv(tmp / "tables" / f"{name}.csv", df)

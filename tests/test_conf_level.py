@@ -20,7 +20,7 @@ from matplotlib.text import Text
 from pipeline.figures.catalogue import plan_figures
 from pipeline.report.render import render_outputs
 from pipeline.run import manifest
-from pipeline.runs.compare import format_runs, list_runs
+from pipeline.runs.listing import format_runs, list_runs
 from pipeline.text.fmt import level
 from tests._cohort import make_result
 

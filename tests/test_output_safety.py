@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from pipeline.run import run_study
-from pipeline.runs.compare import load_run
+from pipeline.runs.read import load_run
 from pipeline.text.escape import FORMULA_START
 from tests.trio import ADVERSE_EVENTS_CSV, ASSESSMENTS_CSV, PATIENTS_CSV, make_config, write_trio
 

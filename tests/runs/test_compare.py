@@ -24,7 +24,10 @@ from pipeline.cli import main
 from pipeline.config import config_from_dict
 from pipeline.errors import UserError
 from pipeline.run import run_study
-from pipeline.runs.compare import compare_runs, find_previous_run, format_comparison, list_runs, load_run
+from pipeline.runs.diff import compare_runs
+from pipeline.runs.diff_text import format_comparison
+from pipeline.runs.listing import list_runs
+from pipeline.runs.read import find_previous_run, load_run
 
 C1, C2, C3 = dt.date(2022, 6, 30), dt.date(2022, 12, 31), dt.date(2023, 6, 30)
 

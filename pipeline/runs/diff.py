@@ -1,0 +1,406 @@
+"""What changed between two runs of a study (usually two cut-offs): ``mmcohort compare`` and ``runs``.
+
+A run folder is read back (``load_run``: results.json, manifest.json, derived/*.csv as text) and two runs
+are compared (``compare_runs``) on four levels:
+
+- patients added or removed;
+- per-patient events: progressions (``adsl.pfs_progression_date``) and deaths (``adsl.death_date``)
+  new, removed or re-dated, and best responses (``adsl.bor``) that changed;
+- follow-up and every headline number before and after (ORR per population, medians with CIs,
+  log-rank p, Cox HR), flagging p-values that crossed 0.05 and medians that went from NR to a value
+  (or back);
+- the records themselves as of the earlier cut-off: both runs' validated tables (derived/patients,
+  assessments, adverse_events) are cut at the earlier cut-off again and compared record by record,
+  keyed by patient_id / (patient_id, assessment_date) / (patient_id, term, onset_date). A newer export
+  whose data up to the old cut-off did not change shows no record here; a corrected date or a
+  late-entered assessment shows as exactly that record, column, old -> new value.
+
+Everything here only reads; the dict is JSON-able with a deterministic order (no timestamps, folder
+names rather than absolute paths), so a run's ``changes_since_previous.json`` is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.cutoff import apply_cutoff
+from pipeline.errors import UserError
+from pipeline.runs.read import Run, find_previous_run, load_run
+from pipeline.text.fmt import level as ci_level
+from pipeline.vocab import DAYS_PER_MONTH
+
+log = logging.getLogger("mmcohort")
+
+ALPHA = 0.05
+#: Patient columns ``apply_cutoff`` reads; added empty when an old run's table lacks them.
+_CUTOFF_PATIENT_COLUMNS = ("index_date", "death_date", "death_cause", "progression_date", "new_therapy_date",
+                           "last_contact_date")
+#: Tables compared record by record, with their keys.
+RECORD_KEYS: dict[str, tuple[str, ...]] = {
+    "patients": ("patient_id",),
+    "assessments": ("patient_id", "assessment_date"),
+    "adverse_events": ("patient_id", "term", "onset_date"),
+}
+
+def changes_since_previous(out_root: Path | str, folder: Path | str, study: str, cutoff: dt.date,
+                           name: str | None = None) -> dict | None:
+    """Compare the run in ``folder`` (may be the staged one) with the latest earlier run of the study.
+
+    ``name`` is the run's final folder name (the staged folder has a temporary one). None when there is
+    no earlier run, or when the earlier one cannot be read (logged, the new run still succeeds).
+    """
+    prev = find_previous_run(out_root, study, cutoff)
+    if prev is None:
+        return None
+    try:
+        old = load_run(prev)
+    except (UserError, ValueError) as e:  # ValueError: pandas cannot parse a damaged derived CSV
+        log.warning("compare: the earlier run %s cannot be read (%s); no changes_since_previous", prev.name, e)
+        return None
+    new = load_run(folder)
+    if name is not None:
+        new.folder = new.folder.with_name(name)
+    return compare_runs(old, new)
+
+
+# ------------------------------------------------------------------------------------------- comparing
+
+
+def num(v: object) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _run_summary(r: Run) -> dict:
+    return {
+        "folder": r.name,
+        "cutoff": r.cutoff.isoformat(),
+        "n_patients": r.results.get("n_patients"),
+        "response_source": r.results.get("response_source"),
+        "inputs": [{"table": i.get("table"), "sha256": i.get("sha256"), "rows": i.get("rows")}
+                   for i in r.manifest.get("inputs", [])],
+        "mmcohort": (r.manifest.get("versions") or {}).get("mmcohort"),
+        "conf_level": conf_level_of(r.results, r.manifest),
+    }
+
+
+def conf_level_of(results: dict, manifest: dict) -> float | None:
+    """The run's confidence level: results.json's options, else the config in its manifest."""
+    v = (results.get("options") or {}).get("conf_level")
+    if v is None:
+        v = ((manifest.get("config") or {}).get("analysis") or {}).get("conf_level")
+    return num(v)
+
+
+def level_text(levels: list[float | None]) -> str:
+    """'95', or '95/90' when two runs used different levels ('?' for a run that does not say)."""
+    shown = list(dict.fromkeys("?" if v is None else ci_level(v) for v in levels))
+    return "/".join(shown)
+
+
+def _flatten(d: object, prefix: str = "") -> dict[str, object]:
+    if isinstance(d, dict):
+        out: dict[str, object] = {}
+        for k, v in d.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: d}
+
+
+def _config_changes(a: Run, b: Run) -> list[dict]:
+    fa, fb = _flatten(a.manifest.get("config") or {}), _flatten(b.manifest.get("config") or {})
+    keys = list(fa) + [k for k in fb if k not in fa]
+    return [{"key": k, "a": fa.get(k), "b": fb.get(k)} for k in keys
+            if k != "cutoff" and json.dumps(fa.get(k), sort_keys=True) != json.dumps(fb.get(k), sort_keys=True)]
+
+
+def _adsl(r: Run) -> pd.DataFrame:
+    adsl = r.derived.get("adsl")
+    if adsl is None:
+        return pd.DataFrame(columns=["patient_id", "index_date", "prog", "death_date", "bor"])
+    prog = next((c for c in ("pfs_progression_date", "progression_date_derived", "progression_date")
+                 if c in adsl), None)
+    out = pd.DataFrame({"patient_id": adsl["patient_id"]})
+    for col, src in (("index_date", "index_date"), ("prog", prog), ("death_date", "death_date"), ("bor", "bor")):
+        out[col] = adsl[src] if src is not None and src in adsl else ""
+    return out.set_index("patient_id")
+
+
+def _event_changes(ia: pd.Series, ib: pd.Series, a_cutoff: str, new_ids: set[str]) -> dict:
+    """Dates per patient (``""`` = none) before and after: new, removed and re-dated events."""
+    both = pd.concat([ia.rename("a"), ib.rename("b")], axis=1).fillna("").sort_index()
+    new = both[(both["a"] == "") & (both["b"] != "")]
+    gone = both[(both["a"] != "") & (both["b"] == "")]
+    moved = both[(both["a"] != "") & (both["b"] != "") & (both["a"] != both["b"])]
+    return {
+        "new": [{"patient_id": pid, "date": d, "new_patient": pid in new_ids,
+                 # dated before the earlier cut-off: a late entry, a correction or a later confirmation
+                 "on_or_before_a_cutoff": d <= a_cutoff} for pid, d in new["b"].items()],
+        "removed": [{"patient_id": pid, "date": d} for pid, d in gone["a"].items()],
+        "date_changed": [{"patient_id": pid, "a": r.a, "b": r.b} for pid, r in moved.iterrows()],
+    }
+
+
+def _followup(a: Run, b: Run) -> dict:
+    def os_times(r: Run) -> pd.Series:
+        t = r.derived.get("adtte")
+        if t is None or "PARAMCD" not in t:
+            return pd.Series(dtype=float)
+        os_ = t[t["PARAMCD"] == "OS"]
+        return pd.to_numeric(os_["AVAL"], errors="coerce").set_axis(os_["patient_id"])
+
+    ta, tb = os_times(a), os_times(b)
+    common = ta.index.intersection(tb.index)
+    gain = (tb[common] - ta[common]) / DAYS_PER_MONTH
+    return {
+        "a": a.results.get("followup_months"),
+        "b": b.results.get("followup_months"),
+        "days_between_cutoffs": (b.cutoff - a.cutoff).days,
+        "os_person_months": {"a": round(float(ta.sum()) / DAYS_PER_MONTH, 2) if len(ta) else None,
+                             "b": round(float(tb.sum()) / DAYS_PER_MONTH, 2) if len(tb) else None},
+        "per_patient_gain_months": {
+            "n": int(len(common)),
+            "median": round(float(gain.median()), 2) if len(common) else None,
+            "max": round(float(gain.max()), 2) if len(common) else None,
+        },
+    }
+
+
+def _pair(rows_a: list[dict], rows_b: list[dict], key) -> list[tuple[object, dict | None, dict | None]]:
+    """Rows matched by ``key``, in B's order then A-only rows in A's order."""
+    da = {key(r): r for r in rows_a}
+    db = {key(r): r for r in rows_b}
+    keys = list(db) + [k for k in da if k not in db]
+    return [(k, da.get(k), db.get(k)) for k in keys]
+
+
+def pick(r: dict | None, cols: tuple[str, ...]) -> dict | None:
+    return None if r is None else {c: r.get(c) for c in cols}
+
+
+def _label(endpoint: str, group_by: str | None, group: str | None = None, landmark: object = None) -> str:
+    s = endpoint + ("" if group_by is None else f" by {group_by}")
+    if group is not None:
+        s += f" = {group}"
+    if landmark is not None:
+        s += f" (landmark {landmark} d)"
+    return s
+
+
+def _headline(a: Run, b: Run) -> tuple[dict, list[dict]]:
+    ra, rb = a.results, b.results
+    flags: list[dict] = []
+
+    orr = []
+    rate_cols = ("n", "N", "pct", "ci_low", "ci_high")
+    pairs = _pair([r for r in ra.get("rates", []) if r.get("endpoint") == "ORR"],
+                  [r for r in rb.get("rates", []) if r.get("endpoint") == "ORR"], lambda r: r.get("population"))
+    for pop, ea, eb in pairs:
+        orr.append({"population": pop, "a": pick(ea, rate_cols), "b": pick(eb, rate_cols),
+                    "changed": pick(ea, rate_cols) != pick(eb, rate_cols)})
+
+    medians = []
+    med_cols = ("n", "events", "median", "median_ci_low", "median_ci_high")
+    for (ep, gb, grp), ea, eb in _pair(ra.get("survival", []), rb.get("survival", []),
+                                       lambda r: (r.get("endpoint"), r.get("group_by"), r.get("group"))):
+        row = {"endpoint": ep, "group_by": gb, "group": grp, "a": pick(ea, med_cols), "b": pick(eb, med_cols),
+               "flags": []}
+        if ea is not None and eb is not None:
+            ma, mb = num(ea.get("median")), num(eb.get("median"))
+            if ma is None and mb is not None:
+                row["flags"].append("median_reached")
+            elif ma is not None and mb is None:
+                row["flags"].append("median_no_longer_reached")
+        for f in row["flags"]:
+            flags.append({"kind": f, "what": _label(ep, gb, grp) + " median",
+                          "a": ea.get("median"), "b": eb.get("median")})
+        medians.append(row)
+
+    comps = []
+    comp_cols = ("n", "chisq", "df", "p", "hr", "hr_ci_low", "hr_ci_high", "hr_p", "hr_vs")
+    for (ep, gb, test, lm), ea, eb in _pair(
+            ra.get("comparisons", []), rb.get("comparisons", []),
+            lambda r: (r.get("endpoint"), r.get("group_by"), r.get("test"), r.get("landmark_days"))):
+        row = {"endpoint": ep, "group_by": gb, "test": test, "landmark_days": lm,
+               "a": pick(ea, comp_cols), "b": pick(eb, comp_cols), "flags": []}
+        if ea is not None and eb is not None:
+            for col, kind in (("p", "p_crossed_0.05"), ("hr_p", "hr_p_crossed_0.05")):
+                pa, pb = num(ea.get(col)), num(eb.get(col))
+                if pa is not None and pb is not None and (pa < ALPHA) != (pb < ALPHA):
+                    row["flags"].append(kind)
+                    what = _label(ep, gb, None, lm) + (f" {test} p" if col == "p" else " Cox HR p")
+                    flags.append({"kind": kind, "what": what, "a": pa, "b": pb,
+                                  "now_significant": pb < ALPHA})
+            if ea.get("hr_vs") != eb.get("hr_vs"):
+                row["flags"].append("hr_groups_changed")
+        comps.append(row)
+
+    n_a, n_b = ra.get("n_patients"), rb.get("n_patients")
+    return {"n_patients": {"a": n_a, "b": n_b}, "orr": orr, "medians": medians, "comparisons": comps}, flags
+
+
+# --- records as of the earlier cut-off
+
+
+def _as_of(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> dict[str, pd.DataFrame]:
+    """Text tables cut at ``cutoff`` with the pipeline's own rule, back to text."""
+    tabs = {}
+    for name, df in tables.items():
+        df = df.copy()
+        if name == "patients":
+            for col in _CUTOFF_PATIENT_COLUMNS:
+                if col not in df:
+                    df[col] = ""
+        for col in df.columns:
+            if col.endswith("_date"):
+                df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d", errors="coerce")
+        tabs[name] = df
+    cut, _ = apply_cutoff(tabs, cutoff)
+    out = {}
+    for name, df in cut.items():
+        df = df[tables[name].columns].copy()  # drop the columns added above
+        for col in df.columns:
+            if col.endswith("_date"):
+                df[col] = df[col].dt.strftime("%Y-%m-%d")
+        out[name] = df.fillna("").astype(str).reset_index(drop=True)
+    return out
+
+
+def _row_dict(r: pd.Series) -> dict:
+    return {k: v for k, v in r.items() if v != ""}
+
+
+def _diff_table(ta: pd.DataFrame, tb: pd.DataFrame, key: list[str]) -> dict:
+    """Records added, removed and changed (column, old -> new) between two text tables."""
+    cols = list(ta.columns) + [c for c in tb.columns if c not in ta.columns]
+    res = {"key": key, "columns_added": [c for c in tb.columns if c not in ta.columns],
+           "columns_removed": [c for c in ta.columns if c not in tb.columns],
+           "added": [], "removed": [], "changed": []}
+    ta = ta.reindex(columns=cols, fill_value="")
+    tb = tb.reindex(columns=cols, fill_value="")
+    other = [c for c in cols if c not in key]
+
+    dup = ta[ta.duplicated(key, keep=False)][key].drop_duplicates()
+    dup = pd.concat([dup, tb[tb.duplicated(key, keep=False)][key]]).drop_duplicates()
+
+    def split(t: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if dup.empty:
+            return t, t.iloc[0:0]
+        is_dup = t[key].merge(dup.assign(_d=1), on=key, how="left")["_d"].notna().to_numpy()
+        return t[~is_dup], t[is_dup]
+
+    ua, da = split(ta)
+    ub, db = split(tb)
+    m = ua.merge(ub, on=key, how="outer", suffixes=("\x00a", "\x00b"), indicator=True)
+    m = m.sort_values(key, kind="stable")
+    for _, r in m[m["_merge"] == "left_only"].iterrows():
+        res["removed"].append(_row_dict(r[key + [f"{c}\x00a" for c in other]].rename(lambda c: c.split("\x00")[0])))
+    for _, r in m[m["_merge"] == "right_only"].iterrows():
+        res["added"].append(_row_dict(r[key + [f"{c}\x00b" for c in other]].rename(lambda c: c.split("\x00")[0])))
+    both = m[m["_merge"] == "both"]
+    if other and len(both):
+        va = both[[f"{c}\x00a" for c in other]].to_numpy()
+        vb = both[[f"{c}\x00b" for c in other]].to_numpy()
+        differs = va != vb
+        for i in differs.any(axis=1).nonzero()[0]:
+            res["changed"].append({
+                "key": {k: both.iloc[i][k] for k in key},
+                "changes": [{"column": other[j], "old": va[i, j], "new": vb[i, j]}
+                            for j in differs[i].nonzero()[0]],
+            })
+    if len(da) or len(db):
+        # keys with several records: compare as multisets of whole records
+        ca = da.groupby(cols, dropna=False).size()
+        cb = db.groupby(cols, dropna=False).size()
+        d = ca.sub(cb, fill_value=0).astype(int)
+        for idx, n in d[d != 0].sort_index().items():
+            row = _row_dict(pd.Series(dict(zip(cols, idx, strict=True))))
+            res["removed" if n > 0 else "added"].extend([row] * abs(n))
+    for k in ("added", "removed"):
+        res[k].sort(key=lambda r: [r.get(c, "") for c in key])
+    return res
+
+
+def _records(a: Run, b: Run) -> dict:
+    as_of = min(a.cutoff, b.cutoff)
+    names = [n for n in RECORD_KEYS if n in a.derived or n in b.derived]
+    if "patients" not in a.derived or "patients" not in b.derived:
+        return {"as_of": as_of.isoformat(), "available": False, "n_differences": None, "tables": {},
+                "note": "a run has no derived/patients.csv (made before mmcohort kept the cut-off tables)"}
+    tabs = {}
+    for side, r in (("a", a), ("b", b)):
+        t = {}
+        for n in names:
+            other = b if side == "a" else a
+            t[n] = r.derived.get(n, other.derived[n].iloc[0:0])
+        tabs[side] = _as_of(t, as_of)
+    out, total = {}, 0
+    for n in names:
+        key = list(RECORD_KEYS[n])
+        if not all(k in tabs["a"][n] and k in tabs["b"][n] for k in key):
+            out[n] = {"key": key, "note": "key columns missing; not compared"}
+            continue
+        d = _diff_table(tabs["a"][n], tabs["b"][n], key)
+        total += len(d["added"]) + len(d["removed"]) + len(d["changed"])
+        out[n] = d
+    return {"as_of": as_of.isoformat(), "available": True, "n_differences": total, "tables": out}
+
+
+def compare_runs(a: Run, b: Run, force: bool = False) -> dict:
+    """What changed from run ``a`` (before) to run ``b`` (after). JSON-able, deterministic order.
+
+    Runs of different studies are refused unless ``force``.
+    """
+    notes = []
+    if a.study != b.study:
+        if not force:
+            raise UserError(f"the runs are of different studies ({a.study!r} in {a.name}, {b.study!r} in {b.name}); "
+                            "use --force to compare them anyway")
+        notes.append(f"different studies: {a.study} and {b.study}")
+    if b.cutoff < a.cutoff:
+        notes.append("the second run has the earlier cut-off: 'new' means present in the second run only")
+    same_inputs = _run_summary(a)["inputs"] == _run_summary(b)["inputs"]
+    if a.cutoff == b.cutoff:
+        notes.append("same cut-off" + (" and the same input files" if same_inputs else "; the input files differ"))
+    adsl_a, adsl_b = _adsl(a), _adsl(b)
+    ids_a, ids_b = set(adsl_a.index), set(adsl_b.index)
+    new_ids = ids_b - ids_a
+    a_cut = a.cutoff.isoformat()
+
+    changed_bor = adsl_a[["bor"]].join(adsl_b[["bor"]], how="inner", lsuffix="_a", rsuffix="_b").sort_index()
+    changed_bor = changed_bor[changed_bor["bor_a"] != changed_bor["bor_b"]]
+    headline, flags = _headline(a, b)
+    return {
+        "study": b.study,
+        "a": _run_summary(a),
+        "b": _run_summary(b),
+        "same_inputs": same_inputs,
+        "notes": notes,
+        "config_changes": _config_changes(a, b),
+        "patients": {
+            "added": [{"patient_id": p, "index_date": adsl_b.at[p, "index_date"]} for p in sorted(new_ids)],
+            "removed": [{"patient_id": p, "index_date": adsl_a.at[p, "index_date"]} for p in sorted(ids_a - ids_b)],
+        },
+        "progressions": _event_changes(adsl_a["prog"], adsl_b["prog"], a_cut, new_ids),
+        "deaths": _event_changes(adsl_a["death_date"], adsl_b["death_date"], a_cut, new_ids),
+        "best_response_changed": [{"patient_id": p, "a": r.bor_a, "b": r.bor_b} for p, r in changed_bor.iterrows()],
+        "follow_up": _followup(a, b),
+        "headline": headline,
+        "flags": flags,
+        "records": _records(a, b),
+    }
+
+
+# ----------------------------------------------------------------------------------------- formatting
+
