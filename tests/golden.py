@@ -35,9 +35,19 @@ def run_bundled(name: str, out_root: Path) -> Path:
     return run_study(cfg, out_root)
 
 
+#: Files that print the config's input paths, which are absolute: the checkout's folder is replaced by
+#: ``<repo>`` before hashing, so the record holds wherever the repository is cloned.
+PATH_FILES = frozenset({"report.md", "report.html"})
+
+
+def _content(p: Path) -> bytes:
+    data = p.read_bytes()
+    return data.replace(str(ROOT).encode(), b"<repo>") if p.name in PATH_FILES else data
+
+
 def folder_hashes(folder: Path) -> dict[str, str]:
     """relative path -> sha256 of every file in a run folder except the manifest."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(_content(p)).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in SKIP}
 
 
