@@ -238,10 +238,14 @@ class Analysis(_Strict):
 
 #: Extra-column types -> the contract's parsing kinds (``yesno`` is parsed as yes/no, then kept as "yes"/"no").
 EXTRA_KINDS = {"number": "float", "integer": "int", "category": "category", "yesno": "bool", "date": "date"}
-#: Columns the analysis adds to adsl: an extra column may not take their names.
-DERIVED_ADSL = frozenset({"emd_any", "high_risk_fish", "myeloma_group", "bor", "bor_source", "bor_date",
-                          "progression_date_derived", "pfs_progression_date", "progression_disagreement",
-                          "EVALFL", "EXTFL", "ORRFL", "followed_by", "last_evaluable_date"})
+#: Columns the analysis adds to adsl (docs/ANALYSIS.md, 'The analysis datasets'; the response engine's
+#: per-patient columns among them), and Table 1's myeloma_group: an extra column may not take their names.
+DERIVED_ADSL = frozenset({
+    "emd_any", "high_risk_fish", "myeloma_group", "EVALFL", "EXTFL", "ORRFL",
+    "followed_by", "plasmacytoma", "followed_reason", "involved_chain", "baseline_date",
+    "bor", "bor_date", "bor_reason", "bor_best", "bor_best_date", "bor_source", "best_pct_change",
+    "PDDT", "PDSRC", "derived_progression_date", "progression_reason", "progression_disagreement",
+    "pd_confirmed", "n_unconfirmed_pd", "relapse_from_cr_date", "last_evaluable_date"})
 
 
 class ExtraColumn(_Strict):

@@ -50,7 +50,7 @@ def competing_data(adsl: pd.DataFrame, adtte: pd.DataFrame) -> pd.DataFrame:
     (0 censored, 1 progression, 2 death without progression; progression wins a tie)."""
     a = adsl.set_index("patient_id")
     pfs = adtte[adtte["PARAMCD"] == "PFS"].set_index("patient_id").reindex(a.index)
-    prog, death = a["pfs_progression_date"], a["death_date"]
+    prog, death = a["PDDT"], a["death_date"]
     first = pd.concat([prog, death], axis=1).min(axis=1)
     is_prog = prog.notna() & ~(death < prog)
     status = np.where(first.notna(), np.where(is_prog, 1, 2), 0)

@@ -108,7 +108,36 @@ def high_risk_fish(patients: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _derived_pd(response: ResponseData) -> pd.Series:
+    """Per row of ``response.patients``: the derived PD date (the first confirmed PD at an assessment).
+
+    The response engine gives it as ``derived_progression_date``; the patients-only level has none. A
+    response summary without the engine's own date (hand-built in tests) has only ``progression_date``.
+    """
+    p = response.patients
+    if "derived_progression_date" in p:
+        return pd.to_datetime(p["derived_progression_date"])
+    if response.source == "patients":
+        return pd.Series(pd.NaT, index=p.index, dtype="datetime64[ns]")
+    return pd.to_datetime(p["progression_date"])
+
+
+def progression(recorded: pd.Series, derived: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``PDDT`` and ``PDSRC``: the progression date every analysis uses, and where it came from.
+
+    The derived PD date, unless the recorded ``progression_date`` is earlier or the only one (IMWG_RULES.md;
+    on a tie the derived date, as the IMWG engine decides). ``PDSRC`` is ``derived``, ``recorded``, or
+    missing exactly when ``PDDT`` is (no progression).
+    """
+    use_rec = recorded.notna() & (derived.isna() | (recorded < derived))
+    date = recorded.where(use_rec, derived)
+    src = np.where(use_rec, "recorded", np.where(derived.notna(), "derived", None))
+    return date, pd.Series(src, index=recorded.index, dtype=object)
+
+
 def derive_adsl(patients: pd.DataFrame, response: ResponseData, config: StudyConfig) -> pd.DataFrame:
+    """One row per patient: the patients columns, flags, groupings, the response and progression
+    (the columns and their naming rule: docs/ANALYSIS.md, 'The analysis datasets')."""
     a = config.analysis
     adsl = patients.drop(columns=[c for c in patients.columns if c.startswith("_")]).copy()
     adsl["emd_any"] = np.where(adsl["emd"].eq("none"), "no", "yes")
@@ -116,18 +145,16 @@ def derive_adsl(patients: pd.DataFrame, response: ResponseData, config: StudyCon
     adsl["high_risk_fish"] = high_risk_fish(adsl)
     adsl["EVALFL"] = np.where(adsl["cycles"] >= a.evaluable_min_cycles, "Y", "N")
     adsl["EXTFL"] = np.where(adsl["cycles"] >= a.extended_min_cycles, "Y", "N")
-    r = response.patients.rename(columns={"progression_date": "progression_date_derived"})
+    # the response's own final progression date and its source are PDDT and PDSRC below, from the same rule
+    r = (response.patients.drop(columns=["progression_date", "progression_source"], errors="ignore")
+         .assign(derived_progression_date=_derived_pd(response)))
     keep = [c for c in r.columns if c not in adsl.columns or c == "patient_id"]
     adsl = adsl.merge(r[keep], on="patient_id", how="left", validate="one_to_one")
     adsl["bor"] = adsl["bor"].fillna("NE")
     adsl["bor_source"] = response.source
-    # Progression for PFS: derived PD date, or a recorded progression_date when earlier (IMWG_RULES.md).
-    rec = adsl["progression_date"]
-    der = adsl["progression_date_derived"]
-    adsl["pfs_progression_date"] = der.where(der.notna() & ~(rec < der), rec)
-    # the IMWG engine already applies that rule; its own PD date is kept apart for the comparison
-    own = adsl.get("derived_progression_date", der)
-    adsl["progression_disagreement"] = rec.notna() & own.notna() & (rec != own)
+    rec, der = adsl["progression_date"], adsl["derived_progression_date"]
+    adsl["PDDT"], adsl["PDSRC"] = progression(rec, der)
+    adsl["progression_disagreement"] = rec.notna() & der.notna() & (rec != der)
     adsl["ORRFL"] = np.where(adsl["bor"].isin(vocab.ORR_CATEGORIES), "Y", "N")
     return adsl.sort_values("patient_id", kind="stable").reset_index(drop=True)
 
@@ -143,7 +170,7 @@ def derive_adtte(adsl: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     os_desc = np.where(os_event, "death", "censored at last contact")
 
     # PFS
-    prog = adsl["pfs_progression_date"]
+    prog = adsl["PDDT"]
     death = adsl["death_date"] if a.pfs_events == "progression_or_death" else pd.Series(pd.NaT, index=adsl.index)
     first = pd.concat([prog, death], axis=1).min(axis=1)
     pfs_event = first.notna()

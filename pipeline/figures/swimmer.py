@@ -43,8 +43,7 @@ def swimmer_data(adsl: pd.DataFrame, adtte: pd.DataFrame, adrs: pd.DataFrame | N
     out["bor"] = a[col].fillna("NE").astype(str) if col in a else "NE"
     out["emd"] = a["emd_any"].eq("yes") if "emd_any" in a else False
     out["cycles"] = pd.to_numeric(a.get("cycles"), errors="coerce")
-    prog_col = "pfs_progression_date" if "pfs_progression_date" in a else "progression_date"
-    prog = pd.to_datetime(a[prog_col]) if prog_col in a else pd.Series(pd.NaT, index=a.index)
+    prog = pd.to_datetime(a["PDDT"])
     out["progression"] = (prog - idx).dt.days / M
     out["response"] = np.nan
     if adrs is not None and not adrs.empty and "ADY" in adrs:

@@ -4,7 +4,7 @@ A run folder is read back (``load_run``: results.json, manifest.json, derived/*.
 are compared (``compare_runs``) on four levels:
 
 - patients added or removed;
-- per-patient events: progressions (``adsl.pfs_progression_date``) and deaths (``adsl.death_date``)
+- per-patient events: progressions (``adsl.PDDT``) and deaths (``adsl.death_date``)
   new, removed or re-dated, and best responses (``adsl.bor``) that changed;
 - follow-up and every headline number before and after (ORR per population, medians with CIs,
   log-rank p, Cox HR), flagging p-values that crossed 0.05 and medians that went from NR to a value
@@ -41,6 +41,9 @@ ALPHA = 0.05
 #: Patient columns ``apply_cutoff`` reads; added empty when an old run's table lacks them.
 _CUTOFF_PATIENT_COLUMNS = ("index_date", "death_date", "death_cause", "progression_date", "new_therapy_date",
                            "last_contact_date")
+#: adsl's progression date: ``PDDT``; runs written before it was named so have ``pfs_progression_date``
+#: (the same date). The second name is read for such old runs only.
+PROGRESSION_COLUMNS = ("PDDT", "pfs_progression_date")
 #: Tables compared record by record, with their keys.
 RECORD_KEYS: dict[str, tuple[str, ...]] = {
     "patients": ("patient_id",),
@@ -129,8 +132,7 @@ def _adsl(r: Run) -> pd.DataFrame:
     adsl = r.derived.get("adsl")
     if adsl is None:
         return pd.DataFrame(columns=["patient_id", "index_date", "prog", "death_date", "bor"])
-    prog = next((c for c in ("pfs_progression_date", "progression_date_derived", "progression_date")
-                 if c in adsl), None)
+    prog = next((c for c in PROGRESSION_COLUMNS if c in adsl), None)
     out = pd.DataFrame({"patient_id": adsl["patient_id"]})
     for col, src in (("index_date", "index_date"), ("prog", prog), ("death_date", "death_date"), ("bor", "bor")):
         out[col] = adsl[src] if src is not None and src in adsl else ""

@@ -85,11 +85,16 @@ def test_recorded_progression_date_earlier_than_derived_wins_and_is_flagged():
     pts = frames.patients([{"patient_id": "A", "index_date": "2020-01-01", "progression_date": "2020-02-01"}])
     cfg = frames.config()
     adsl = derive_adsl(pts, _response(["A"], prog=["2020-03-01"]), cfg)
-    assert adsl.loc[0, "pfs_progression_date"] == pd.Timestamp("2020-02-01")
+    assert (adsl.loc[0, "PDDT"], adsl.loc[0, "PDSRC"]) == (pd.Timestamp("2020-02-01"), "recorded")
+    assert adsl.loc[0, "derived_progression_date"] == pd.Timestamp("2020-03-01")  # kept for the audit
     assert bool(adsl.loc[0, "progression_disagreement"])
     later = frames.patients([{"patient_id": "A", "index_date": "2020-01-01", "progression_date": "2020-05-01"}])
     adsl = derive_adsl(later, _response(["A"], prog=["2020-03-01"]), cfg)
-    assert adsl.loc[0, "pfs_progression_date"] == pd.Timestamp("2020-03-01")
+    assert (adsl.loc[0, "PDDT"], adsl.loc[0, "PDSRC"]) == (pd.Timestamp("2020-03-01"), "derived")
+    same = frames.patients([{"patient_id": "A", "index_date": "2020-01-01", "progression_date": "2020-03-01"}])
+    adsl = derive_adsl(same, _response(["A"], prog=["2020-03-01"]), cfg)
+    assert (adsl.loc[0, "PDDT"], adsl.loc[0, "PDSRC"]) == (pd.Timestamp("2020-03-01"), "derived")  # tie
+    assert not bool(adsl.loc[0, "progression_disagreement"])
 
 
 def test_disagreement_uses_the_engines_own_pd_date_when_it_has_one():
@@ -98,8 +103,20 @@ def test_disagreement_uses_the_engines_own_pd_date_when_it_has_one():
     resp = _response(["A"], prog=["2020-02-01"])
     resp.patients["derived_progression_date"] = pd.to_datetime(["2020-03-01"])
     adsl = derive_adsl(pts, resp, frames.config())
-    assert adsl.loc[0, "pfs_progression_date"] == pd.Timestamp("2020-02-01")
+    assert (adsl.loc[0, "PDDT"], adsl.loc[0, "PDSRC"]) == (pd.Timestamp("2020-02-01"), "recorded")
     assert bool(adsl.loc[0, "progression_disagreement"])
+
+
+def test_one_progression_column_and_its_source():
+    # PDDT is the only progression date an analysis reads; the response's own copies are not in adsl
+    pts = frames.patients([{"patient_id": "A"}, {"patient_id": "B", "progression_date": "2020-06-01"}])
+    adsl = derive_adsl(pts, _response(["A", "B"], prog=["2020-04-01", None]), frames.config())
+    assert {"PDDT", "PDSRC", "progression_date", "derived_progression_date"} <= set(adsl.columns)
+    assert not {"pfs_progression_date", "progression_date_derived", "progression_source"} & set(adsl.columns)
+    assert adsl["PDDT"].tolist() == [pd.Timestamp("2020-04-01"), pd.Timestamp("2020-06-01")]
+    assert adsl["PDSRC"].tolist() == ["derived", "recorded"]
+    none = derive_adsl(frames.patients([{"patient_id": "C"}]), _response(["C"]), frames.config())
+    assert pd.isna(none.loc[0, "PDDT"]) and none.loc[0, "PDSRC"] is None
 
 
 def test_censoring_before_time_zero_is_time_zero():
@@ -117,6 +134,9 @@ def test_patients_level_uses_recorded_best_response_and_progression():
     assert r.patients["bor"].tolist() == ["VGPR", "NE"]
     t = _tte(pts, r)
     assert (t["A", "PFS"].AVAL, t["A", "PFS"].CNSR) == (121, 0)
+    adsl = derive_adsl(pts, r, frames.config())
+    assert adsl["PDSRC"].tolist() == ["recorded", None]
+    assert adsl["derived_progression_date"].isna().all()  # nothing is derived at this level
     assert (t["B", "PFS"].AVAL, t["B", "PFS"].CNSR) == (366, 1)  # last contact 2021-01-01
 
 
@@ -232,3 +252,21 @@ def test_summary_option_is_validated():
     assert config_from_dict({**base, "response": {"summary": "last"}}).response.summary == "last"
     with pytest.raises(ConfigError, match="response.summary"):
         config_from_dict({**base, "response": {"summary": "final"}})
+
+
+def test_pddt_and_pdsrc_are_the_engines_progression_date_and_source():
+    # the IMWG engine decides progression (and the response window) with the same rule: they must agree
+    pts, a = _recorded(
+        [("A", "2019-12-28", None), ("A", "2020-02-01", "PR"), ("A", "2020-03-01", "PD"), ("A", "2020-04-01", "PD"),
+         ("B", "2019-12-28", None), ("B", "2020-02-01", "PD"), ("B", "2020-03-01", "PD"),
+         ("C", "2019-12-28", None), ("C", "2020-02-01", "SD"),
+         ("D", "2019-12-28", None), ("D", "2020-02-01", "PD"), ("D", "2020-03-01", "PD")],
+        B={"progression_date": "2020-01-20"}, C={"progression_date": "2020-02-15"},
+        D={"progression_date": "2020-02-01"})
+    engine = _summary(pts, a, "best", confirm=True).reset_index()
+    adsl = derive_adsl(pts, ResponseData("recorded", engine), frames.config()).set_index("patient_id")
+    e = engine.set_index("patient_id")
+    pd.testing.assert_series_equal(adsl["PDDT"], e["progression_date"], check_names=False)
+    assert adsl["PDSRC"].tolist() == e["progression_source"].tolist() == ["derived", "recorded", "recorded",
+                                                                          "derived"]
+    assert adsl["progression_disagreement"].tolist() == [False, True, False, False]

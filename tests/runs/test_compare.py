@@ -236,6 +236,25 @@ def test_compare_lists_exactly_the_new_patients_and_events(study):
     json.dumps(d12, allow_nan=False)  # JSON-able
 
 
+def test_compare_reads_an_old_runs_adsl_with_the_old_progression_column(study, tmp_path):
+    # runs written before adsl.PDDT carried the same date as pfs_progression_date (and two more copies)
+    runs = study["runs"]
+    old = tmp_path / runs[C1].name
+    for f in _files(runs[C1]):
+        (old / f).parent.mkdir(parents=True, exist_ok=True)
+        (old / f).write_bytes((runs[C1] / f).read_bytes())
+    adsl = pd.read_csv(old / "derived" / "adsl.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert adsl["PDDT"].ne("").sum() == 2
+    adsl = adsl.rename(columns={"PDDT": "pfs_progression_date", "PDSRC": "progression_source"})
+    adsl["progression_date_derived"] = adsl["pfs_progression_date"]
+    adsl["progression_date"] = ""  # so only the old analysis column can supply the dates
+    adsl.to_csv(old / "derived" / "adsl.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    new, was = load_run(runs[C2]), compare_runs(load_run(runs[C1]), load_run(runs[C2]))
+    assert compare_runs(load_run(old), new)["progressions"] == was["progressions"]
+    assert compare_runs(load_run(old), load_run(runs[C1]))["progressions"] == {
+        "new": [], "removed": [], "date_changed": []}
+
+
 def test_flags_for_significance_crossing_and_nr_medians(study):
     a, b = load_run(study["runs"][C1]), load_run(study["runs"][C2])
     sa = next(r for r in a.results["survival"] if r["endpoint"] == "OS" and r["group_by"] is None)
