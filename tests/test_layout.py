@@ -27,7 +27,6 @@ KNOWN = {
     # the published-vs-reproduced table belongs to the replica tool (pipeline.synth.replica)
     "upward: pipeline.runs.paper_table -> pipeline.synth.replica",
     "upward: pipeline.text.i18n -> pipeline.report.adjusted_text",
-    "module: pipeline/config.py",
     "module: pipeline/report/build.py",
     "module: pipeline/runs/diff.py",
     "module: pipeline/stats/km.py",
