@@ -30,7 +30,6 @@ KNOWN = {
     "module: pipeline/report/build.py",
     "module: pipeline/runs/diff.py",
     "module: pipeline/stats/km.py",
-    "module: pipeline/synth/replica.py",
     "function: pipeline/figures/catalogue.py::plan_figures",
     "function: pipeline/figures/forest.py::plot_forest",
     "function: pipeline/figures/km.py::plot_km",
