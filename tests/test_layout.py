@@ -45,11 +45,6 @@ KNOWN = {
     "function: pipeline/stats/coxreg.py::cox_fit",
     "function: pipeline/stats/km.py::kaplan_meier",
     "function: pipeline/stats/logrank.py::logrank",
-    "function: pipeline/synth/baseline.py::draw_baseline",
-    "function: pipeline/synth/cohort.py::generate_cohort",
-    "function: pipeline/synth/course.py::draw_course",
-    "function: pipeline/synth/measures.py::draw_measures",
-    "function: pipeline/synth/measures.py::single_category",
 }
 
 MAX_MODULE_LINES = 400
