@@ -29,7 +29,6 @@ KNOWN = {
     "upward: pipeline.text.i18n -> pipeline.report.adjusted_text",
     "module: pipeline/report/build.py",
     "module: pipeline/runs/diff.py",
-    "module: pipeline/stats/km.py",
     "function: pipeline/figures/catalogue.py::plan_figures",
     "function: pipeline/figures/forest.py::plot_forest",
     "function: pipeline/figures/km.py::plot_km",
@@ -41,10 +40,6 @@ KNOWN = {
     "function: pipeline/report/methods.py::methods",
     "function: pipeline/runs/diff_text.py::format_comparison",
     "function: pipeline/runs/paper_table.py::paper_table",
-    "function: pipeline/stats/cox.py::cox_hr",
-    "function: pipeline/stats/coxreg.py::cox_fit",
-    "function: pipeline/stats/km.py::kaplan_meier",
-    "function: pipeline/stats/logrank.py::logrank",
 }
 
 MAX_MODULE_LINES = 400
