@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipeline.config import _format_errors
+from pipeline.config.study import _format_errors
 from pipeline.errors import ConfigError
 
 

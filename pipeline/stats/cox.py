@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, norm
 
-from pipeline.stats.km import clean_survival_data
 from pipeline.stats.logrank import NotComparableError
+from pipeline.stats.survdata import clean_survival_data
 
 TIES = ("efron", "breslow")
 _EPS = 1e-9  # coxph.control(eps)
@@ -194,6 +194,17 @@ def cox_hr(time, event, x, ties: str = "efron", conf_level: float = 0.95) -> Cox
     if ties not in TIES:
         raise ValueError(f"ties must be one of {TIES}, got {ties!r}")
     t, e, (xs,), _ = clean_survival_data(time, event, x, names=("x",))
+    xv = _comparable(t, e, xs)
+    pl = _PartialLikelihood(t, e, xv - xv.mean(), ties)
+    common = {"n": int(t.size), "events": int(e.sum()), "ties": ties, "conf_level": float(conf_level)}
+    up, down = _monotone(t, e, xv)
+    if up or down:
+        return _not_estimable(pl, up, down, common)
+    return _fit(pl, conf_level, common)
+
+
+def _comparable(t: np.ndarray, e: np.ndarray, xs: pd.Series) -> np.ndarray:
+    """The covariate as numbers, once there are events and two or more covariate values."""
     try:
         xv = pd.to_numeric(xs.astype("float64") if pd.api.types.is_bool_dtype(xs.dtype) else xs)
         xv = xv.to_numpy(dtype=np.float64)
@@ -204,25 +215,27 @@ def cox_hr(time, event, x, ties: str = "efron", conf_level: float = 0.95) -> Cox
         raise NotComparableError(f"Cox model needs events; n = {n}, events = {events}")
     if np.all(xv == xv[0]):
         raise NotComparableError("Cox model needs a covariate with two or more values (two groups)")
+    return xv
 
-    xc = xv - xv.mean()
-    pl = _PartialLikelihood(t, e, xc, ties)
-    common = {"n": n, "events": events, "ties": ties, "conf_level": float(conf_level)}
-    up, down = _monotone(t, e, xv)
-    if up or down:
-        _, u0, i0 = pl(0.0)
-        score_p = float(chi2.sf(u0 * u0 / i0, 1)) if i0 > 0 else None
-        if up and down:
-            note = "x does not vary within any risk set at an event time: hazard ratio not estimable"
-        else:
-            side = "highest" if up else "lowest"
-            limit = "infinite" if up else "zero"
-            note = (
-                f"monotone likelihood: every event occurred in a patient with the {side} x of its "
-                f"risk set (e.g. no events in one arm); the hazard ratio is {limit}, not estimable"
-            )
-        return CoxResult(None, None, None, None, None, score_p, note=note, **common)
 
+def _not_estimable(pl: _PartialLikelihood, up: bool, down: bool, common: dict) -> CoxResult:
+    """A monotone likelihood: no estimate, why, and the score test (which needs none)."""
+    _, u0, i0 = pl(0.0)
+    score_p = float(chi2.sf(u0 * u0 / i0, 1)) if i0 > 0 else None
+    if up and down:
+        note = "x does not vary within any risk set at an event time: hazard ratio not estimable"
+    else:
+        side = "highest" if up else "lowest"
+        limit = "infinite" if up else "zero"
+        note = (
+            f"monotone likelihood: every event occurred in a patient with the {side} x of its "
+            f"risk set (e.g. no events in one arm); the hazard ratio is {limit}, not estimable"
+        )
+    return CoxResult(None, None, None, None, None, score_p, note=note, **common)
+
+
+def _fit(pl: _PartialLikelihood, conf_level: float, common: dict) -> CoxResult:
+    """The estimate, its Wald interval and p, and the score test."""
     beta, info, u0, i0, iters, converged = _newton_raphson(pl)
     score_p = float(chi2.sf(u0 * u0 / i0, 1))
     if not (np.isfinite(beta) and np.isfinite(info) and info > 0):

@@ -214,16 +214,8 @@ def cox_fit(time, event, x, names, *, groups=None, strata=None, ties: str = "efr
     """
     if ties not in TIES:
         raise ValueError(f"ties must be one of {TIES}, got {ties!r}")
-    t = np.asarray(time, dtype=np.float64)
-    e = np.asarray(event, dtype=np.float64)
-    names = [str(n) for n in names]
-    xm = np.asarray(x, dtype=np.float64)
-    xm = xm[:, None] if xm.ndim == 1 else xm
-    if xm.shape != (t.size, len(names)):
-        raise ValueError(f"x must be (n, p) = ({t.size}, {len(names)}), one column per name; got {xm.shape}")
+    t, e, xm, names = _complete_cases(time, event, x, names)
     p = xm.shape[1]
-    if np.isnan(t).any() or np.isnan(e).any() or np.isnan(xm).any():
-        raise ValueError("cox_fit needs complete cases (no missing time, event or covariate)")
     groups = tuple((g, tuple(c)) for g, c in groups) if groups else tuple((n, (i,)) for i, n in enumerate(names))
     scodes = np.zeros(t.size, dtype=np.int64) if strata is None else _codes(strata)
     ev = e == 1
@@ -240,6 +232,20 @@ def cox_fit(time, event, x, names, *, groups=None, strata=None, ties: str = "efr
     _postcheck(beta, var, u, ok, names, groups)
     return _assemble(rs, xm, t, ev, scodes, beta, var, info, (l0, l1, sctest, iters), names, groups,
                      ties, conf_level, strata is not None)
+
+
+def _complete_cases(time, event, x, names) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Time, event, the (n, p) design matrix and its column names, checked to be complete and to fit."""
+    t = np.asarray(time, dtype=np.float64)
+    e = np.asarray(event, dtype=np.float64)
+    names = [str(n) for n in names]
+    xm = np.asarray(x, dtype=np.float64)
+    xm = xm[:, None] if xm.ndim == 1 else xm
+    if xm.shape != (t.size, len(names)):
+        raise ValueError(f"x must be (n, p) = ({t.size}, {len(names)}), one column per name; got {xm.shape}")
+    if np.isnan(t).any() or np.isnan(e).any() or np.isnan(xm).any():
+        raise ValueError("cox_fit needs complete cases (no missing time, event or covariate)")
+    return t, e, xm, names
 
 
 def _codes(strata) -> np.ndarray:

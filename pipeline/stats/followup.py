@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.stats.km import Quantile, clean_survival_data, kaplan_meier, km_median
+from pipeline.stats.km import Quantile, kaplan_meier, km_median
+from pipeline.stats.survdata import clean_survival_data
 
 
 def median_followup(time, event, conf_type: str = "log-log", conf_level: float = 0.95) -> Quantile:

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from pipeline.stats.survdata import as_series, as_times, clean_survival_data
+
 #: The pointwise confidence-interval types, with R's ``survfit(conf.type=)`` spelling.
 CONF_TYPES = ("log-log", "log", "plain")
 
@@ -72,70 +74,14 @@ class Quantile:
     upper: float | None
 
 
-# --------------------------------------------------------------------------- input cleaning
-
-
-def _series(values, name: str) -> pd.Series:
-    s = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
-    if s.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional")
-    return s.reset_index(drop=True)
-
-
-def _times(s: pd.Series) -> np.ndarray:
-    """Times as int64 when they are integers (days), else float64 (months)."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        raise ValueError("time must be numeric, not boolean")
-    if pd.api.types.is_integer_dtype(s.dtype):
-        t = s.to_numpy(dtype=np.int64)
-    else:
-        try:
-            t = pd.to_numeric(s).to_numpy(dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError("time must be numeric") from exc
-        if not np.all(np.isfinite(t)):
-            raise ValueError("time must be finite")
-    if t.size and t.min() < 0:
-        raise ValueError("time must not be negative")
-    return t
-
-
-def _events(s: pd.Series) -> np.ndarray:
-    """Event indicator as int64 0/1 (accepts bool or 0/1 numbers)."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.to_numpy(dtype=np.int64)
-    try:
-        e = pd.to_numeric(s).to_numpy(dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError("event must be 0/1 or boolean") from exc
-    if not np.all((e == 0) | (e == 1)):
-        raise ValueError("event must be 0/1 or boolean (1 = event, 0 = censored)")
-    return e.astype(np.int64)
-
-
-def clean_survival_data(time, event, *others, names: tuple[str, ...] = ()):
-    """Align ``time``, ``event`` and further columns by position, dropping rows with any missing.
-
-    Returns
-    -------
-    tuple
-        ``(time, event, [other series...], n_missing)`` with ``time`` int64 or float64,
-        ``event`` int64 0/1 and the others as positional ``pandas.Series``.
-    """
-    cols = [_series(time, "time"), _series(event, "event")]
-    cols += [_series(o, names[i] if i < len(names) else "x") for i, o in enumerate(others)]
-    n = len(cols[0])
-    if any(len(c) != n for c in cols):
-        raise ValueError("time, event and the other inputs must have the same length")
-    missing = np.zeros(n, dtype=bool)
-    for c in cols:
-        missing |= c.isna().to_numpy()
-    keep = ~missing
-    cols = [c[keep].reset_index(drop=True) for c in cols]
-    return _times(cols[0]), _events(cols[1]), cols[2:], int(missing.sum())
-
-
 # --------------------------------------------------------------------------- the estimator
+
+
+def _check_band(conf_type: str, conf_level: float) -> None:
+    if conf_type not in CONF_TYPES:
+        raise ValueError(f"conf_type must be one of {CONF_TYPES}, got {conf_type!r}")
+    if not 0 < conf_level < 1:
+        raise ValueError("conf_level must lie strictly between 0 and 1")
 
 
 def confidence_band(surv, std_err, conf_type: str = "log-log", conf_level: float = 0.95):
@@ -163,10 +109,7 @@ def confidence_band(surv, std_err, conf_type: str = "log-log", conf_level: float
     Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. Wiley, 1980
     (log-log); R survival 3.5-3, ``survfit_confint``.
     """
-    if conf_type not in CONF_TYPES:
-        raise ValueError(f"conf_type must be one of {CONF_TYPES}, got {conf_type!r}")
-    if not 0 < conf_level < 1:
-        raise ValueError("conf_level must lie strictly between 0 and 1")
+    _check_band(conf_type, conf_level)
     s = np.asarray(surv, dtype=np.float64)
     se = np.asarray(std_err, dtype=np.float64)
     z = norm.ppf(1 - (1 - conf_level) / 2)
@@ -187,6 +130,27 @@ def confidence_band(surv, std_err, conf_type: str = "log-log", conf_level: float
 def _readonly(*arrays):
     for a in arrays:
         a.setflags(write=False)
+
+
+def _counts(t: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct times, and at each the number at risk (time >= it), events and censorings."""
+    ut, inv = np.unique(t, return_inverse=True)
+    m = ut.size
+    n_total = np.bincount(inv, minlength=m)
+    n_event = np.bincount(inv[e == 1], minlength=m)
+    n_censor = n_total - n_event
+    n_risk = (t.size - (np.cumsum(n_total) - n_total)).astype(np.int64)
+    return ut, n_risk, n_event, n_censor
+
+
+def _product_limit(n_risk: np.ndarray, n_event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """S(t) and the Greenwood standard error of -log S(t)."""
+    nr = n_risk.astype(np.float64)
+    d = n_event.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod((nr - d) / nr)
+        greenwood = np.where(n_event > 0, d / (nr * (nr - d)), 0.0)
+    return surv, np.sqrt(np.cumsum(greenwood))
 
 
 def kaplan_meier(time, event, conf_type: str = "log-log", conf_level: float = 0.95) -> KMFit:
@@ -225,23 +189,10 @@ def kaplan_meier(time, event, conf_type: str = "log-log", conf_level: float = 0.
     --------
     R: ``survfit(Surv(time, event) ~ 1, conf.type = "log-log")``
     """
-    if conf_type not in CONF_TYPES:
-        raise ValueError(f"conf_type must be one of {CONF_TYPES}, got {conf_type!r}")
-    if not 0 < conf_level < 1:
-        raise ValueError("conf_level must lie strictly between 0 and 1")
+    _check_band(conf_type, conf_level)
     t, e, _, n_missing = clean_survival_data(time, event)
-    ut, inv = np.unique(t, return_inverse=True)
-    m = ut.size
-    n_total = np.bincount(inv, minlength=m)
-    n_event = np.bincount(inv[e == 1], minlength=m)
-    n_censor = n_total - n_event
-    n_risk = (t.size - (np.cumsum(n_total) - n_total)).astype(np.int64)
-    nr = n_risk.astype(np.float64)
-    d = n_event.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        surv = np.cumprod((nr - d) / nr)
-        greenwood = np.where(n_event > 0, d / (nr * (nr - d)), 0.0)
-    std_err = np.sqrt(np.cumsum(greenwood))
+    ut, n_risk, n_event, n_censor = _counts(t, e)
+    surv, std_err = _product_limit(n_risk, n_event)
     lower, upper = confidence_band(surv, std_err, conf_type, conf_level)
     _readonly(ut, n_risk, n_event, n_censor, surv, std_err, lower, upper)
     return KMFit(
@@ -442,7 +393,7 @@ def n_at_risk(time, times) -> np.ndarray:
     numpy.ndarray
         int64 counts, one per entry of ``times``.
     """
-    s = _series(time, "time")
-    t = np.sort(_times(s[~s.isna()]))
+    s = as_series(time, "time")
+    t = np.sort(as_times(s[~s.isna()]))
     tq = _query_times(times)
     return (t.size - np.searchsorted(t, tq, side="left")).astype(np.int64)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from pipeline.stats.km import clean_survival_data
+from pipeline.stats.survdata import clean_survival_data
 
 
 class NotComparableError(ValueError):
@@ -112,14 +112,34 @@ def logrank(time, event, group) -> LogRank:
     R: ``survdiff(Surv(time, event) ~ group)``
     """
     t, e, (g,), _ = clean_survival_data(time, event, group, names=("group",))
-    codes, groups = _group_codes(g)
+    codes, groups = _two_or_more_groups(g)
     k = len(groups)
-    if k < 2:
-        raise NotComparableError(
-            f"log-rank test needs at least two groups with patients; found {k}"
-            + (f" ({groups[0]!r})" if k == 1 else "")
-        )
     _, risk, deaths = risk_table(t, e, codes, k)
+    observed, expected, var = _moments(risk, deaths)
+    chisq, df = _chisq(observed, expected, var)
+    return LogRank(
+        chisq=chisq,
+        df=df,
+        p=float(chi2.sf(chisq, df)),
+        observed=tuple(observed.tolist()),
+        expected=tuple(expected.tolist()),
+        groups=groups,
+        n=tuple(np.bincount(codes, minlength=k).tolist()),
+    )
+
+
+def _two_or_more_groups(g: pd.Series) -> tuple[np.ndarray, tuple]:
+    codes, groups = _group_codes(g)
+    if len(groups) < 2:
+        raise NotComparableError(
+            f"log-rank test needs at least two groups with patients; found {len(groups)}"
+            + (f" ({groups[0]!r})" if len(groups) == 1 else "")
+        )
+    return codes, groups
+
+
+def _moments(risk: np.ndarray, deaths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Observed and expected events per group and the (k, k) variance of O - E (hypergeometric)."""
     d = deaths.sum(axis=1).astype(np.float64)
     nr = risk.sum(axis=1).astype(np.float64)
     has = d > 0
@@ -132,8 +152,11 @@ def logrank(time, event, group) -> LogRank:
     kt = dv * (nv - dv) / (nv - 1)
     pv = risk[var_rows] / nv[:, None]
     w = kt[:, None] * pv
-    var = np.diag(w.sum(axis=0)) - w.T @ pv
+    return observed, expected, np.diag(w.sum(axis=0)) - w.T @ pv
 
+
+def _chisq(observed: np.ndarray, expected: np.ndarray, var: np.ndarray) -> tuple[float, int]:
+    """The statistic and its df on the groups with E > 0, the first of them dropped (R's ``survdiff``)."""
     used = np.flatnonzero(expected > 0)
     if used.size < 2:
         raise NotComparableError(
@@ -146,13 +169,4 @@ def logrank(time, event, group) -> LogRank:
         chisq = float(diff @ np.linalg.solve(vv, diff))
     except np.linalg.LinAlgError as exc:
         raise NotComparableError("log-rank variance matrix is singular") from exc
-    df = int(used.size - 1)
-    return LogRank(
-        chisq=chisq,
-        df=df,
-        p=float(chi2.sf(chisq, df)),
-        observed=tuple(observed.tolist()),
-        expected=tuple(expected.tolist()),
-        groups=groups,
-        n=tuple(np.bincount(codes, minlength=k).tolist()),
-    )
+    return chisq, int(used.size - 1)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from pipeline.stats.km import clean_survival_data
 from pipeline.stats.logrank import LogRank, NotComparableError, _group_codes, risk_table
+from pipeline.stats.survdata import clean_survival_data
 
 
 def _oe_var(t, e, codes, k):

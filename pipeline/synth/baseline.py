@@ -60,8 +60,20 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     """Patient-level baseline columns (canonical names) plus latent ``_``-prefixed helpers.
 
     Missing values are NaN (numbers) or None (categories); booleans are float 1/0/NaN until assembly.
+    The steps draw in this order (the same seed gives the same cohort).
     """
     b: dict[str, np.ndarray] = {}
+    _demographics(rng, n, b)
+    _myeloma(rng, n, b)
+    _stages_and_treatment(rng, n, b)
+    _labs(rng, n, b)
+    positive = _fish(rng, n, b)
+    _risk_stages(rng, n, b, positive)
+    return b
+
+
+def _demographics(rng: np.random.Generator, n: int, b: dict[str, np.ndarray]) -> None:
+    """Sex, age, regimen, prior lines and extramedullary disease."""
     b["sex"] = np.where(rng.random(n) < 22 / 32, "M", "F").astype(object)
     b["age"] = np.clip(np.rint(rng.normal(60.0, 9.0, n)), 35, 88)
     b["regimen"] = _pick(rng, REGIMENS, REGIMEN_P, n)
@@ -75,6 +87,9 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     # diagnosis EMD; the rest had theirs disappear on earlier lines.
     b["_plasmacytoma"] = (b["emd"] == "at_relapse") | ((b["emd"] == "at_diagnosis") & (rng.random(n) < 0.7))
 
+
+def _myeloma(rng: np.random.Generator, n: int, b: dict[str, np.ndarray]) -> None:
+    """Myeloma type: the class (``_class``) and the light chain (``_chain``)."""
     cls = _pick(rng, MYELOMA_CLASSES, MYELOMA_P, n)
     heavy = (cls == "IgG") | (cls == "IgA")
     chain = np.where(rng.random(n) < KAPPA_SHARE_HEAVY, "kappa", "lambda").astype(object)
@@ -83,6 +98,9 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     b["_class"] = cls
     b["_chain"] = chain
 
+
+def _stages_and_treatment(rng: np.random.Generator, n: int, b: dict[str, np.ndarray]) -> None:
+    """Durie-Salmon and ISS stage, prior drugs and the bendamustine dose."""
     # All Durie-Salmon III: IIIA 29, IIIB 3. ISS II 17, III 15.
     b["ds_stage"] = np.where(rng.random(n) < 29 / 32, "IIIA", "IIIB").astype(object)
     b["iss_stage"] = np.where(rng.random(n) < 17 / 32, "II", "III").astype(object)
@@ -93,7 +111,10 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     dose = rng.choice(np.array([60.0, 50.0, 70.0, 40.0]), size=n, p=[0.82, 0.08, 0.07, 0.03])
     b["bendamustine_dose_mg_m2"] = np.where(rng.random(n) < 0.02, np.nan, dose)
 
-    # Baseline labs: medians and IQRs from the study; clipped to plausible physical ranges.
+
+def _labs(rng: np.random.Generator, n: int, b: dict[str, np.ndarray]) -> None:
+    """Baseline labs: medians and IQRs from the study; clipped to plausible physical ranges; some missing."""
+    cls = b["_class"]
     b["hemoglobin_g_l"] = np.clip(np.rint(rng.normal(93.0, 18.0, n)), 45, 160)
     b["wbc_10e9_l"] = np.round(np.clip(_lognormal(rng, n, 4.2, 3.7, 6.8), 0.8, 25.0), 2)
     b["platelets_10e9_l"] = np.clip(np.rint(rng.normal(140.0, 60.0, n)), 8, 450)
@@ -121,6 +142,9 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
             gone &= cls != "nonsecretory"
         b[col] = np.where(gone, np.nan, b[col])
 
+
+def _fish(rng: np.random.Generator, n: int, b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """FISH markers of the tested patients; returns each marker's latent result (tested or not)."""
     b["fish_tested"] = (rng.random(n) < FISH_TESTED_P).astype(float)
     tested = b["fish_tested"] == 1
     partner = rng.choice(len(IGH_PARTNERS) + 1, size=n, p=np.append(IGH_PARTNER_P, 1 - IGH_PARTNER_P.sum()))
@@ -128,12 +152,15 @@ def draw_baseline(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     positive |= {m: rng.random(n) < p for m, p in FISH_OTHER_P.items()}
     for m in FISH_MARKERS:
         b[m] = np.where(tested, np.where(positive[m], "positive", "negative"), None).astype(object)
+    return positive
 
+
+def _risk_stages(rng: np.random.Generator, n: int, b: dict[str, np.ndarray], positive: dict[str, np.ndarray]) -> None:
+    """Some stages missing, then R-ISS from ISS, LDH and FISH."""
     for col, p in (("ds_stage", 0.04), ("iss_stage", 0.03)):
         b[col] = np.where(rng.random(n) < p, None, b[col]).astype(object)
     # R-ISS needs ISS, LDH and FISH: III = ISS III with high-risk FISH or high LDH; ISS I is absent here.
     hr = positive["fish_del17p"] | positive["fish_t4_14"] | positive["fish_t14_16"]
-    known = tested & ~np.isnan(b["ldh_u_l"]) & np.not_equal(b["iss_stage"], None)
+    known = (b["fish_tested"] == 1) & ~np.isnan(b["ldh_u_l"]) & np.not_equal(b["iss_stage"], None)
     riss3 = (b["iss_stage"] == "III") & (hr | (b["ldh_u_l"] > LDH_ULN))
     b["riss_stage"] = np.where(known, np.where(riss3, "III", "II"), None).astype(object)
-    return b

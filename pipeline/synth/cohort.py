@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.synth.adverse import draw_adverse_events
 from pipeline.synth.baseline import draw_baseline
-from pipeline.synth.course import draw_course, visits
+from pipeline.synth.course import Course, Visits, draw_course, visits
 from pipeline.synth.measures import C_NE, C_PD, C_SCR, C_SD, draw_measures, single_category
 from pipeline.vocab import FISH_MARKERS, RESPONSE_ORDER
 
@@ -35,6 +35,7 @@ INT_COLUMNS = frozenset({"age", "prior_lines", "cycles", "cycle", "grade"})
 BOOL_COLUMNS = frozenset(
     {"prior_bortezomib", "prior_lenalidomide", "prior_daratumumab", "fish_tested", "new_lesion"}
 )
+_ORDER = np.array(RESPONSE_ORDER, dtype=object)  # category code -> response
 
 
 def _day(value: str | dt.date, name: str) -> np.datetime64:
@@ -92,6 +93,30 @@ def generate_cohort(
     """
     if not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer, but was {n!r}")
+    d_start, d_accrual, d_extract = _window(start, accrual_end, extraction)
+    rng = np.random.default_rng(seed)
+    # The draws, in this order (the same seed gives the same tables).
+    span = int((d_accrual - d_start).astype(int))
+    index = d_start + rng.integers(0, span + 1, n).astype("timedelta64[D]")
+    index.sort()
+    base = draw_baseline(rng, n)
+    course = draw_course(rng, base, (d_extract - index).astype(int))
+    v = visits(course)
+    values = draw_measures(rng, base, course, v)
+    recorded = _recorded_response(rng, single_category(values, base["_chain"][v.patient], v))
+    ae = draw_adverse_events(rng, base["regimen"], course.cycles, course.last_contact_day)
+
+    width = max(3, len(str(n)))
+    patient_id = np.char.add("SYN-", np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
+    return {
+        "patients": _patients(patient_id, index, base, course, recorded, v),
+        "assessments": _assessments(patient_id, index, values, recorded, v),
+        "adverse_events": _adverse_events(patient_id, index, ae),
+    }
+
+
+def _window(start: str | dt.date, accrual_end: str | dt.date, extraction: str | dt.date) -> tuple[np.datetime64, ...]:
+    """The accrual window and the extraction date as days, checked to be in order."""
     d_start, d_accrual, d_extract = (
         _day(start, "start"),
         _day(accrual_end, "accrual_end"),
@@ -101,36 +126,29 @@ def generate_cohort(
         raise ValueError(
             f"dates must satisfy start <= accrual_end <= extraction, but were {d_start}, {d_accrual}, {d_extract}"
         )
-    rng = np.random.default_rng(seed)
-    span = int((d_accrual - d_start).astype(int))
-    index = d_start + rng.integers(0, span + 1, n).astype("timedelta64[D]")
-    index.sort()
-    extraction_day = (d_extract - index).astype(int)
+    return d_start, d_accrual, d_extract
 
-    base = draw_baseline(rng, n)
-    course = draw_course(rng, base, extraction_day)
-    v = visits(course)
-    values = draw_measures(rng, base, course, v)
-    category = single_category(values, base["_chain"][v.patient], v)
 
-    # Recorded response: the raw category, one step off now and then (never into or out of PD).
+def _recorded_response(rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
+    """Recorded response: the raw category, one step off now and then (never into or out of PD)."""
     m = len(category)
     off = (category >= C_SCR) & (category <= C_SD) & (rng.random(m) < DISAGREEMENT)
     step = np.where(
         category == C_SCR, 1, np.where(category == C_SD, -1, np.where(rng.random(m) < 0.5, -1, 1))
     )
-    recorded = np.where(off, category + step, category)
-    # Clinician's best response (single assessments, as the seed study reported) and progression
-    # date: up to and including the first PD assessment.
+    return np.where(off, category + step, category)
+
+
+def _patients(patient_id: np.ndarray, index: np.ndarray, base: dict, course: Course, recorded: np.ndarray,
+              v: Visits) -> pd.DataFrame:
+    """The patients table. The clinician's best response (single assessments, as the seed study reported)
+    and the progression date count the assessments up to and including the first PD."""
+    m = len(recorded)
     position = np.arange(m)
     first_pd = np.minimum.reduceat(np.where(recorded == C_PD, position, m), v.starts)
     counted = ~v.baseline & (position <= first_pd[v.patient])
     best = np.minimum.reduceat(np.where(counted, recorded, C_NE), v.starts)
     pd_day = np.where(first_pd < m, v.day[np.minimum(first_pd, m - 1)], np.nan)
-    order = np.array(RESPONSE_ORDER, dtype=object)
-
-    width = max(3, len(str(n)))
-    patient_id = np.char.add("SYN-", np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
     patients = {c: base[c] for c in PATIENT_COLUMNS if c in base}
     patients |= {
         "patient_id": patient_id,
@@ -140,19 +158,26 @@ def generate_cohort(
         "death_date": _dates(index, course.death_day),
         "death_cause": course.death_cause,
         "progression_date": _dates(index, pd_day),
-        "best_response": order[best],
+        "best_response": _ORDER[best],
         "new_therapy_date": _dates(index, course.new_therapy_day),
     }
+    return _frame(patients, PATIENT_COLUMNS)
 
+
+def _assessments(patient_id: np.ndarray, index: np.ndarray, values: dict, recorded: np.ndarray,
+                 v: Visits) -> pd.DataFrame:
     assessments = {
         "patient_id": patient_id[v.patient],
         "assessment_date": _dates(index[v.patient], v.day),
         "cycle": np.where(v.cycle >= 0, v.cycle, np.nan),
-        "response": np.where(v.baseline, None, order[np.maximum(recorded, 0)]),
+        "response": np.where(v.baseline, None, _ORDER[np.maximum(recorded, 0)]),
     }
     assessments |= {c: values[c] for c in ASSESSMENT_COLUMNS if c in values}
+    return _frame(assessments, ASSESSMENT_COLUMNS)
 
-    ae = draw_adverse_events(rng, base["regimen"], course.cycles, course.last_contact_day)
+
+def _adverse_events(patient_id: np.ndarray, index: np.ndarray, ae: dict) -> pd.DataFrame:
+    """One row per event, ordered by patient, onset and term."""
     ae_order = np.lexsort((ae["term"].astype(str), np.nan_to_num(ae["onset_day"], nan=np.inf), ae["patient"]))
     ae = {k: x[ae_order] for k, x in ae.items()}
     adverse_events = {
@@ -161,8 +186,4 @@ def generate_cohort(
         "grade": ae["grade"],
         "onset_date": _dates(index[ae["patient"]], ae["onset_day"]),
     }
-    return {
-        "patients": _frame(patients, PATIENT_COLUMNS),
-        "assessments": _frame(assessments, ASSESSMENT_COLUMNS),
-        "adverse_events": _frame(adverse_events, AE_COLUMNS),
-    }
+    return _frame(adverse_events, AE_COLUMNS)

@@ -16,6 +16,7 @@ stops there (or at death, loss to follow-up, the data extraction, toxicity, or a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -108,8 +109,30 @@ def _weibull(rng: np.random.Generator, median: np.ndarray | float, n: int) -> np
     return np.asarray(median) / np.log(2) ** (1 / WEIBULL_SHAPE) * rng.weibull(WEIBULL_SHAPE, n)
 
 
+class _Fate(NamedTuple):
+    """Latent progression and death, and what follow-up learns of them."""
+
+    t_pd: np.ndarray  # (n,) float, latent day of progression
+    death: np.ndarray  # (n,) float, day of death (inf: none)
+    cause: np.ndarray  # (n,) object
+    lost_day: np.ndarray  # (n,) float, day lost to follow-up (inf: never)
+    death_known: np.ndarray  # (n,) bool
+    stop: np.ndarray  # (n,) float, the last day anyone could see the patient
+
+
+class _Treatment(NamedTuple):
+    k: np.ndarray  # (MAX_CYCLES,) cycle numbers
+    cyc_day: np.ndarray  # (n, MAX_CYCLES) day of each cycle's end
+    cycles: np.ndarray  # (n,) cycles started
+    k_pd: np.ndarray  # (n,) cycle at whose end progression is seen, 0 = none
+    active: np.ndarray  # (n, MAX_CYCLES) the end-of-cycle assessment took place
+
+
 def draw_course(rng: np.random.Generator, base: dict[str, np.ndarray], extraction_day: np.ndarray) -> Course:
-    """Outcomes and assessment schedule; ``extraction_day`` is the data extraction in days from index."""
+    """Outcomes and assessment schedule; ``extraction_day`` is the data extraction in days from index.
+
+    The steps draw in this order (the same seed gives the same cohort).
+    """
     n = len(extraction_day)
     E = extraction_day.astype(np.int64)
     emd = base["emd"] != "none"
@@ -120,6 +143,44 @@ def draw_course(rng: np.random.Generator, base: dict[str, np.ndarray], extractio
     nadir_fraction = lo + (hi - lo) * rng.random(n)
     tau = rng.uniform(14.0, 40.0, n)
 
+    fate = _fate(rng, E, emd, depth, refractory)
+    treatment = _treatment(rng, fate)
+    fu_day, act_fu, m_pd = _follow_up(rng, E, fate, treatment)
+    day, active, pd_col, act_confirm = _schedule(rng, fate, treatment, fu_day, act_fu, m_pd)
+    has_pd = pd_col >= 0
+    pd_day = day[np.arange(n), np.maximum(pd_col, 0)]
+    confirm_day = day[:, -1]  # where there is a progression
+
+    nt = np.where(act_confirm, confirm_day, pd_day) + rng.integers(3, 31, n)
+    new_therapy = np.where(has_pd & (rng.random(n) < 0.7) & (nt <= fate.stop), nt, np.nan)
+
+    last_seen = np.fmax(np.where(active, day, 0).max(axis=1), new_therapy)
+    alive_contact = np.maximum(E - rng.integers(0, 61, n), last_seen)
+    last_contact = np.where(fate.death_known, fate.death,
+                            np.where(fate.lost_day < E, fate.lost_day, alive_contact))
+    imaging_pd = emd & (rng.random(n) < 0.4)
+    cycle = np.concatenate([[0], treatment.k, np.full(day.shape[1] - MAX_CYCLES - 1, -1)])
+    return Course(
+        depth=depth,
+        nadir_fraction=nadir_fraction,
+        tau=tau,
+        day=day,
+        active=active,
+        cycle=np.broadcast_to(cycle, day.shape),
+        pd_col=pd_col,
+        imaging_pd=imaging_pd & has_pd,
+        cycles=treatment.cycles,
+        death_day=np.where(fate.death_known, fate.death, np.nan),
+        death_cause=np.where(fate.death_known, fate.cause, None).astype(object),
+        last_contact_day=np.maximum(last_contact, 0).astype(np.int64),
+        new_therapy_day=new_therapy,
+    )
+
+
+def _fate(rng: np.random.Generator, E: np.ndarray, emd: np.ndarray, depth: np.ndarray,
+          refractory: np.ndarray) -> _Fate:
+    """Progression, death and its cause, loss to follow-up."""
+    n = len(E)
     pfs_median = PFS_MONTHS[np.minimum(depth, SD)] * DAYS_PER_MONTH * np.where(emd, 0.75, 1.0)
     t_pd = np.where(refractory, rng.uniform(10.0, 65.0, n), 35.0 + _weibull(rng, pfs_median, n))
     post_pd = _weibull(rng, POST_PD_MONTHS * DAYS_PER_MONTH * np.where(emd, 0.75, 1.0), n)
@@ -139,61 +200,57 @@ def draw_course(rng: np.random.Generator, base: dict[str, np.ndarray], extractio
     lost = rng.random(n) < 0.05
     lost_day = np.where(lost, np.floor(rng.uniform(0.2, 1.0, n) * E), np.inf)
     death_known = death <= np.minimum(E, lost_day)
-    stop = np.minimum(np.minimum(death - 1, lost_day), E)  # last day anyone could see the patient
+    stop = np.minimum(np.minimum(death - 1, lost_day), E)
+    return _Fate(t_pd, death, cause, lost_day, death_known, stop)
 
-    # Treatment cycles and their end-of-cycle assessments.
+
+def _treatment(rng: np.random.Generator, fate: _Fate) -> _Treatment:
+    """Treatment cycles and their end-of-cycle assessments."""
+    n = len(fate.stop)
     k = np.arange(1, MAX_CYCLES + 1)
     cyc_day = CYCLE_DAYS * k + rng.integers(-2, 5, (n, MAX_CYCLES))
-    seen = cyc_day <= stop[:, None]
+    seen = cyc_day <= fate.stop[:, None]
     planned = rng.choice(PLANNED_CYCLES, size=n, p=PLANNED_CYCLES_P)
     toxic_stop = np.minimum(np.where(rng.random(n) < 0.08, rng.integers(1, 7, n), MAX_CYCLES), planned)
-    pd_on_treatment = seen & (cyc_day >= t_pd[:, None]) & (k <= toxic_stop[:, None])
+    pd_on_treatment = seen & (cyc_day >= fate.t_pd[:, None]) & (k <= toxic_stop[:, None])
     k_pd = _first(pd_on_treatment) + 1  # 0 = none
     started = 1 + seen[:, : MAX_CYCLES - 1].sum(axis=1)
     cycles = np.minimum(np.minimum(started, toxic_stop), np.where(k_pd > 0, k_pd, MAX_CYCLES))
     scheduled = np.isin(k, ASSESSED_CYCLES) | (rng.random((n, MAX_CYCLES)) < 0.08)
-    act_cycle = (k <= cycles[:, None]) & seen & (scheduled | (k == k_pd[:, None]))
+    active = (k <= cycles[:, None]) & seen & (scheduled | (k == k_pd[:, None]))
+    return _Treatment(k, cyc_day, cycles, k_pd, active)
 
-    # Follow-up after treatment ended without progression.
+
+def _follow_up(rng: np.random.Generator, E: np.ndarray, fate: _Fate,
+               treatment: _Treatment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Follow-up assessments after treatment ended without progression: (day, took place, the one that
+    shows progression (1-based, 0 = none))."""
+    n = len(E)
     m_count = int(np.ceil(max(int(E.max()), 0) / FOLLOW_UP_DAYS)) + 1
     m = np.arange(1, m_count + 1)
-    end_day = cyc_day[np.arange(n), cycles - 1]
+    end_day = treatment.cyc_day[np.arange(n), treatment.cycles - 1]
     fu_day = end_day[:, None] + FOLLOW_UP_DAYS * m + rng.integers(-7, 8, (n, m_count))
-    fu_seen = (fu_day <= stop[:, None]) & (k_pd == 0)[:, None]
-    m_pd = _first(fu_seen & (fu_day >= t_pd[:, None])) + 1
+    fu_seen = (fu_day <= fate.stop[:, None]) & (treatment.k_pd == 0)[:, None]
+    m_pd = _first(fu_seen & (fu_day >= fate.t_pd[:, None])) + 1
     act_fu = fu_seen & ((m_pd == 0)[:, None] | (m <= m_pd[:, None]))
+    return fu_day, act_fu, m_pd
 
+
+def _schedule(rng: np.random.Generator, fate: _Fate, treatment: _Treatment, fu_day: np.ndarray,
+              act_fu: np.ndarray, m_pd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The slot grid: (day, took place, the slot showing progression (-1: none), the confirmation took place).
+
+    Baseline, the cycles, the follow-ups, then the confirmation of a progression (its day: the
+    day after ``stop`` where there is none)."""
+    n = len(fate.stop)
+    k_pd = treatment.k_pd
     pd_col = np.where(k_pd > 0, k_pd, np.where(m_pd > 0, MAX_CYCLES + m_pd, -1))
     has_pd = pd_col >= 0
     baseline_day = -rng.integers(0, 15, n)
-    day = np.column_stack([baseline_day, cyc_day, fu_day, np.zeros(n, dtype=np.int64)])
+    day = np.column_stack([baseline_day, treatment.cyc_day, fu_day, np.zeros(n, dtype=np.int64)])
     pd_day = day[np.arange(n), np.maximum(pd_col, 0)]
     confirm_day = pd_day + rng.integers(14, 36, n)
-    day[:, -1] = np.where(has_pd, confirm_day, stop + 1)
-    act_confirm = has_pd & (confirm_day <= stop) & (rng.random(n) < 0.85)
-    active = np.column_stack([np.ones(n, dtype=bool), act_cycle, act_fu, act_confirm])
-    cycle = np.concatenate([[0], k, np.full(m_count + 1, -1)])
-    cycle = np.broadcast_to(cycle, day.shape)
-
-    nt = np.where(act_confirm, confirm_day, pd_day) + rng.integers(3, 31, n)
-    new_therapy = np.where(has_pd & (rng.random(n) < 0.7) & (nt <= stop), nt, np.nan)
-
-    last_seen = np.fmax(np.where(active, day, 0).max(axis=1), new_therapy)
-    alive_contact = np.maximum(E - rng.integers(0, 61, n), last_seen)
-    last_contact = np.where(death_known, death, np.where(lost_day < E, lost_day, alive_contact))
-    imaging_pd = emd & (rng.random(n) < 0.4)
-    return Course(
-        depth=depth,
-        nadir_fraction=nadir_fraction,
-        tau=tau,
-        day=day,
-        active=active,
-        cycle=cycle,
-        pd_col=pd_col,
-        imaging_pd=imaging_pd & has_pd,
-        cycles=cycles,
-        death_day=np.where(death_known, death, np.nan),
-        death_cause=np.where(death_known, cause, None).astype(object),
-        last_contact_day=np.maximum(last_contact, 0).astype(np.int64),
-        new_therapy_day=new_therapy,
-    )
+    day[:, -1] = np.where(has_pd, confirm_day, fate.stop + 1)
+    act_confirm = has_pd & (confirm_day <= fate.stop) & (rng.random(n) < 0.85)
+    active = np.column_stack([np.ones(n, dtype=bool), treatment.active, act_fu, act_confirm])
+    return day, active, pd_col, act_confirm
