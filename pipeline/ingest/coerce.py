@@ -5,9 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.contract import TABLE_SPECS, FieldSpec, spec_for
-from pipeline.errors import Issue
+from pipeline.errors import Code, Issue
 from pipeline.ingest.load import LINE
 from pipeline.ingest.parse import KIND_WORDS, as_text, parse_column
+
+#: The code of a cell that cannot be parsed as its kind (``pipeline/ingest/parse.py``).
+PARSE_CODES = {"date": Code.BAD_DATE, "int": Code.BAD_NUMBER, "float": Code.BAD_NUMBER, "bool": Code.BAD_YES_NO,
+               "id": Code.BAD_TEXT, "text": Code.BAD_TEXT, "myeloma_type": Code.BAD_MYELOMA_TYPE,
+               "category": Code.NOT_IN_VALUES}
 
 
 def _rule_for(kind: str, allowed: tuple[str, ...] | None) -> str:
@@ -29,7 +34,8 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str,
     for f in TABLE_SPECS[table]:
         if f.required and f.name not in present:
             issues.append(Issue(file, None, f.name, None,
-                                "required column is missing (map the hospital header to it in the config)"))
+                                "required column is missing (map the hospital header to it in the config)",
+                                code=Code.MISSING_COLUMN))
     out = {}
     for col in present:
         spec = extra.get(col) or spec_for(table, col)
@@ -41,7 +47,8 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str,
         if bad.any():
             raw = as_text(frame[col])
             rule = _rule_for(spec.kind, spec.allowed)
-            issues.extend(Issue(file, int(ln), col, str(v), rule)
+            code = PARSE_CODES[spec.kind]
+            issues.extend(Issue(file, int(ln), col, str(v), rule, code=code)
                           for ln, v in zip(frame.loc[bad, LINE], raw[bad], strict=True))
         if col in extra and spec.kind == "bool":
             parsed = parsed.map({True: "yes", False: "no"}).astype(object).where(parsed.notna(), None)
@@ -69,7 +76,7 @@ def _date_range(parsed: pd.Series, lines: pd.Series, col: str, file: str) -> tup
     if not out.any():
         return parsed, []
     rule = "must be a date from 1900-01-01 to 2100-12-31 (a typo or a placeholder date?)"
-    issues = [Issue(file, int(ln), col, v.strftime("%Y-%m-%d"), rule)
+    issues = [Issue(file, int(ln), col, v.strftime("%Y-%m-%d"), rule, code=Code.DATE_OUT_OF_RANGE)
               for ln, v in zip(lines[out], parsed[out], strict=True)]
     return parsed.mask(out), issues
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import Issue
+from pipeline.errors import Code, Issue
 from pipeline.ingest.identifiers import WITHHELD, codes_of, screen_texts
 from pipeline.ingest.load import LINE
 from pipeline.ingest.parse import as_text
@@ -181,12 +181,14 @@ def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping:
         in_header = [w for w, m in header_hits.items() if m.iloc[k]]
         if in_header:
             issues.append(Issue(file, 1, col, None, f"the header holds one of {' or '.join(in_header)}; "
-                                + _ADVICE.format(what="the column", it="it")))
+                                + _ADVICE.format(what="the column", it="it"),
+                                code=Code.IDENTIFIER_IN_HEADER))
             continue
         what = header_rule(col)
         if what:
             issues.append(Issue(file, None, col, None,
-                                f"the header looks like {what}; " + _ADVICE.format(what="the column", it="it")))
+                                f"the header looks like {what}; " + _ADVICE.format(what="the column", it="it"),
+                                code=Code.PHI_COLUMN))
             continue
         screened.append(col)
     if not screened or frame.empty:
@@ -203,5 +205,5 @@ def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping:
         what = "the column" if k > n / 2 else "these values"
         issues.append(Issue(file, int(where[0]), col, WITHHELD,
                             f"{k} of {n} values look like {kind}; " + _ADVICE.format(what=what, it="the column")
-                            + f"; at {_lines(where)}"))
+                            + f"; at {_lines(where)}", code=Code.IDENTIFIER_IN_CELL))
     return issues

@@ -18,7 +18,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from pipeline.errors import DataError, Issue
+from pipeline.errors import Code, DataError, Issue
 
 MAX_CELL_CHARS = 32_767
 MAX_COLUMNS = 2_000
@@ -34,13 +34,13 @@ def check_columns(n: int, file: str) -> None:
     if n > MAX_COLUMNS:
         raise DataError([Issue(file, 1, None, None,
                                f"the header has {n:,} columns, more than the {MAX_COLUMNS:,} this tool reads; "
-                               "keep the columns the study needs")])
+                               "keep the columns the study needs", code=Code.TOO_MANY_COLUMNS)])
 
 
 def long_cell_issue(file: str, line: int, column: str, n_chars: int) -> Issue:
     return Issue(file, line, column, None,
                  f"the cell has {n_chars:,} characters, more than {MAX_CELL_CHARS:,} (Excel's limit per cell); "
-                 "a cell this long is not study data")
+                 "a cell this long is not study data", code=Code.CELL_TOO_LONG)
 
 
 def check_xlsx_zip(path: Path) -> None:
@@ -50,15 +50,17 @@ def check_xlsx_zip(path: Path) -> None:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise DataError([Issue(path.name, None, None, None,
-                               f"cannot read the Excel file: not a valid .xlsx workbook ({e})")]) from None
+                               f"cannot read the Excel file: not a valid .xlsx workbook ({e})",
+                               code=Code.UNREADABLE_FILE)]) from None
     total = sum(i.file_size for i in infos)
     if total > MAX_XLSX_UNCOMPRESSED:
         raise DataError([Issue(path.name, None, None, None,
                                f"the workbook inflates to {total / 2**20:,.0f} MB, more than "
-                               f"{MAX_XLSX_UNCOMPRESSED / 2**20:,.0f} MB; export the sheet as CSV UTF-8 instead")])
+                               f"{MAX_XLSX_UNCOMPRESSED / 2**20:,.0f} MB; export the sheet as CSV UTF-8 instead",
+                               code=Code.WORKBOOK_TOO_LARGE)])
     for i in infos:
         if i.file_size > _RATIO_MIN_PART and i.file_size > MAX_XLSX_RATIO * max(i.compress_size, 1):
             raise DataError([Issue(path.name, None, None, None,
                                    f"the workbook part {i.filename} inflates {i.file_size / max(i.compress_size, 1):,.0f}"
                                    f" times (to {i.file_size / 2**20:,.0f} MB): a spreadsheet does not compress "
-                                   "like that (a zip bomb?); export the sheet as CSV UTF-8 instead")])
+                                   "like that (a zip bomb?); export the sheet as CSV UTF-8 instead", code=Code.ZIP_BOMB)])

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import DataError, Issue
+from pipeline.errors import Code, DataError, Issue
 from pipeline.ingest.limits import MAX_CELL_CHARS, check_columns, long_cell_issue
 
 LINE = "_line"
@@ -57,7 +57,8 @@ def decode_bytes(data: bytes, path: Path, forced: str | None = None) -> tuple[st
             return data.decode(forced), forced
         except (UnicodeDecodeError, LookupError) as e:
             raise DataError([Issue(path.name, None, None, None,
-                                   f"file cannot be decoded as the configured encoding {forced!r}: {e}")]) from None
+                                   f"file cannot be decoded as the configured encoding {forced!r}: {e}",
+                                   code=Code.ENCODING)]) from None
     if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -76,7 +77,7 @@ def decode_bytes(data: bytes, path: Path, forced: str | None = None) -> tuple[st
         return text, enc
     raise DataError([Issue(path.name, None, None, None,
                            "file is neither UTF-8 nor GB18030/GBK text, so it cannot be read without garbling "
-                           "it; save it from Excel as 'CSV UTF-8' or set inputs.encoding in the config")])
+                           "it; save it from Excel as 'CSV UTF-8' or set inputs.encoding in the config", code=Code.ENCODING)])
 
 
 def _nul_issue(data: bytes, path: Path) -> Issue:
@@ -84,12 +85,13 @@ def _nul_issue(data: bytes, path: Path) -> Issue:
     if data.count(b"\x00") * 4 >= len(data):
         return Issue(path.name, None, None, None,
                      "the file looks like UTF-16 text without a byte-order mark (or is not text at all); "
-                     "save it from Excel as 'CSV UTF-8'")
+                     "save it from Excel as 'CSV UTF-8'", code=Code.ENCODING)
     at = data.index(b"\x00")
     line = data.count(b"\n", 0, at) + 1
     n = data.count(b"\x00")
     return Issue(path.name, line, None, None,
-                 f"the line holds a NUL byte <U+0000> ({n} in the file); remove it (a text file never holds one)")
+                 f"the line holds a NUL byte <U+0000> ({n} in the file); remove it (a text file never holds one)",
+                 code=Code.NUL_BYTE)
 
 
 #: GB18030 two-byte characters outside GB2312 (lead byte 0x81-0xA0, or trail byte below 0xA1) are rare
@@ -118,7 +120,8 @@ def _refuse_implausible_gb18030(text: str, path: Path) -> None:
                                "the file is not UTF-8; read as GB18030 it gives rare Chinese characters inside "
                                f"Latin words (line{'s' if len(lines) > 1 else ''} "
                                f"{', '.join(map(str, lines))}), as Latin-1/Windows-1252 text does (é -> 閦): set "
-                               "inputs.encoding in the config (e.g. latin-1 or cp1252) or save it as CSV UTF-8")])
+                               "inputs.encoding in the config (e.g. latin-1 or cp1252) or save it as CSV UTF-8",
+                               code=Code.ENCODING)])
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -162,7 +165,8 @@ def _header(cells: list, path: Path) -> list[str]:
     seen: set[str] = set()
     dup = sorted({h for h in names if h in seen or seen.add(h)})
     if dup:
-        raise DataError([Issue(path.name, 1, h, None, "the header repeats this column name") for h in dup])
+        raise DataError([Issue(path.name, 1, h, None, "the header repeats this column name", code=Code.DUPLICATE_HEADER)
+                         for h in dup])
     return names
 
 
@@ -221,13 +225,14 @@ def read_csv_text(text: str, path: Path) -> pd.DataFrame:
             lines.append(start)
             start = reader.line_num + 1
     except StopIteration:
-        raise DataError([Issue(path.name, None, None, None, "file is empty")]) from None
+        raise DataError([Issue(path.name, None, None, None, "file is empty", code=Code.EMPTY_FILE)]) from None
     except csv.Error as e:  # e.g. a bare carriage return inside an unquoted cell
         raise DataError([Issue(path.name, reader.line_num or 1, None, None,
                                f"the CSV cannot be split into cells here ({e}); quote the cell or remove the "
-                               "line break")]) from None
+                               "line break", code=Code.CSV_SYNTAX)]) from None
     width = len(header)
-    issues = [Issue(path.name, ln, None, None, f"row has {len(r)} cells but the header has {width}")
+    issues = [Issue(path.name, ln, None, None, f"row has {len(r)} cells but the header has {width}",
+                    code=Code.TOO_MANY_CELLS)
               for r, ln in zip(rows, lines, strict=True) if len(r) > width and any(x.strip() for x in r[width:])]
     if issues:
         raise DataError(issues)
@@ -242,14 +247,15 @@ def read_csv_text(text: str, path: Path) -> pd.DataFrame:
 
 def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str | None = None) -> RawTable:
     if not path.exists():
-        raise DataError([Issue(str(path), None, None, None, f"{name} file not found")])
+        raise DataError([Issue(str(path), None, None, None, f"{name} file not found", code=Code.FILE_NOT_FOUND)])
     if path.is_dir():
-        raise DataError([Issue(str(path), None, None, None, f"the {name} input is a folder, not a file")])
+        raise DataError([Issue(str(path), None, None, None, f"the {name} input is a folder, not a file",
+                                 code=Code.NOT_A_FILE)])
     try:
         return _read_table(name, path, sheet, encoding)
     except OSError as e:  # unreadable (permissions, a device, a vanished network drive)
         raise DataError([Issue(str(path), None, None, None,
-                               f"cannot read the {name} file: {e.strerror or e}")]) from None
+                               f"cannot read the {name} file: {e.strerror or e}", code=Code.UNREADABLE_FILE)]) from None
 
 
 def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) -> RawTable:
@@ -262,14 +268,15 @@ def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) 
         if "\x00" in text:  # a BOM (or a forced encoding) decoded it: still no place for a NUL in a CSV
             at = text.index("\x00")
             raise DataError([Issue(path.name, text.count("\n", 0, at) + 1, None, None,
-                                   "the line holds a NUL byte <U+0000>; remove it (a text file never holds one)")])
+                                   "the line holds a NUL byte <U+0000>; remove it (a text file never holds one)",
+                                   code=Code.NUL_BYTE)])
         frame = read_csv_text(text, path)
     elif suffix in (".xlsx", ".xlsm"):
         from pipeline.ingest.xlsx import read_sheet
 
         cells, notes = read_sheet(path, sheet)
         if cells.empty:
-            raise DataError([Issue(path.name, None, None, None, "the sheet is empty")])
+            raise DataError([Issue(path.name, None, None, None, "the sheet is empty", code=Code.EMPTY_FILE)])
         df = cells.iloc[1:].reset_index(drop=True)
         df.columns = _header(list(cells.iloc[0]), path)
         frame = _finish(df, 2, path.name)
@@ -279,12 +286,14 @@ def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) 
         try:
             df, _meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
         except Exception as e:  # pyreadstat raises its own error types
-            raise DataError([Issue(path.name, None, None, None, f"cannot read the SPSS file: {e}")]) from None
+            raise DataError([Issue(path.name, None, None, None, f"cannot read the SPSS file: {e}",
+                                   code=Code.UNREADABLE_FILE)]) from None
         frame = _finish(df.astype(object), 1, path.name)  # SPSS: case numbers start at 1
     elif suffix == ".xls":
         raise DataError([Issue(path.name, None, None, None,
-                               "old .xls workbooks are not supported; save it as .xlsx or CSV UTF-8")])
+                               "old .xls workbooks are not supported; save it as .xlsx or CSV UTF-8",
+                               code=Code.UNSUPPORTED_FILE_TYPE)])
     else:
         raise DataError([Issue(path.name, None, None, None,
-                               f"unsupported file type {suffix!r}: use .csv, .xlsx or .sav")])
+                               f"unsupported file type {suffix!r}: use .csv, .xlsx or .sav", code=Code.UNSUPPORTED_FILE_TYPE)])
     return RawTable(name, path, frame, enc, digest, tuple(notes))

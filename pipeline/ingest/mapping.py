@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.contract import TABLE_SPECS, spec_for
-from pipeline.errors import ConfigError, Issue
+from pipeline.errors import Code, ConfigError, Issue
 from pipeline.ingest.load import LINE
 from pipeline.ingest.parse import as_text
 
@@ -47,14 +47,14 @@ def rename_columns(
         if dst is None:
             issues.append(Issue(file, None, col, None,
                                 "column is not in the data contract and is not mapped in the config; ignored",
-                                "warning"))
+                                "warning", code=Code.UNMAPPED_COLUMN))
             continue
         applied[col] = dst
     for header, name in extras.items():
         if name not in applied.values():
             issues.append(Issue(file, None, header, None,
                                 f"declared extra column {name!r} (extra_columns) is not in the file; it is left empty",
-                                "warning"))
+                                "warning", code=Code.MISSING_EXTRA_COLUMN))
     targets = pd.Series(list(applied.values()))
     dups = sorted(set(targets[targets.duplicated()]))
     if dups:

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.contract import TABLE_SPECS, FieldSpec
-from pipeline.errors import Issue
+from pipeline.errors import Code, Issue
 from pipeline.ingest.load import LINE
 
 _DTYPES = {"id": object, "text": object, "category": object, "myeloma_type": object,
@@ -62,8 +62,12 @@ def table_schema(table: str, level: str, extras: tuple[FieldSpec, ...] = ()) -> 
     return pa.DataFrameSchema(cols, strict=False, name=f"{table}:{level}")
 
 
-_PLAIN = {"not_nullable": "required value is missing",
-          "field_uniqueness": "must be unique: this value appears on more than one row"}
+#: pandera's built-in checks, in words and as codes; any other built-in keeps pandera's name (``SCHEMA_CHECK``).
+_PLAIN = {"not_nullable": ("required value is missing", Code.MISSING_VALUE),
+          "field_uniqueness": ("must be unique: this value appears on more than one row", Code.DUPLICATE_KEY)}
+#: A column's own check (``check_number`` set) is its range: a hard one among the errors, a plausible one
+#: among the warnings.
+_RANGE_CODES = {"errors": Code.OUT_OF_RANGE, "warnings": Code.UNUSUAL_VALUE}
 
 
 def run_schema(df: pd.DataFrame, table: str, file: str, level: str,
@@ -81,10 +85,12 @@ def run_schema(df: pd.DataFrame, table: str, file: str, level: str,
             idx = row.index
             line = int(df.at[idx, LINE]) if idx is not None and idx in df.index else None
             value = None if pd.isna(row.failure_case) else _show(row.failure_case)
-            rule = _PLAIN.get(str(row.check), str(row.check))
+            own = not pd.isna(row.check_number)
+            rule, code = (str(row.check), _RANGE_CODES[level]) if own else \
+                _PLAIN.get(str(row.check), (str(row.check), Code.SCHEMA_CHECK))
             if line is None and str(row.check).startswith("dtype"):
                 continue  # dtype mismatches are reported cell by cell by the coercion step
-            issues.append(Issue(file, line, str(row.column), value, rule, severity))
+            issues.append(Issue(file, line, str(row.column), value, rule, severity, code=code))
         return issues
     return []
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from pipeline.config import StudyConfig
-from pipeline.errors import DataError, Issue
+from pipeline.errors import Code, DataError, Issue
 from pipeline.ingest.checks import check_adverse_events, check_assessments, check_patients
-from pipeline.ingest.coerce import coerce_table
+from pipeline.ingest.coerce import PARSE_CODES, coerce_table
 from pipeline.ingest.deid import check_identifiers
 from pipeline.ingest.load import RawTable
 from pipeline.ingest.mapping import check_mapping_targets, map_values, rename_columns
@@ -66,7 +66,8 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
     p = typed["patients"]
     pfile = raw["patients"].path.name
     if p.empty:
-        issues.append(Issue(pfile, None, None, None, "the file has a header but no patient rows: nothing to analyse"))
+        issues.append(Issue(pfile, None, None, None, "the file has a header but no patient rows: nothing to analyse",
+                            code=Code.NO_ROWS))
     issues += check_patients(p, pfile)
     if "assessments" in typed:
         issues += check_assessments(typed["assessments"], p, raw["assessments"].path.name,
@@ -89,15 +90,18 @@ def _withhold(issues: list[Issue], withheld: set[tuple[str, str]]) -> list[Issue
             for i in issues]
 
 
+#: A cell with one of these codes was unreadable, so it is blank after coercion: not also "missing".
+_UNPARSED = frozenset(PARSE_CODES.values()) | {Code.DATE_OUT_OF_RANGE}
+
+
 def _drop_echoes(issues: list[Issue]) -> list[Issue]:
     """One message per cell: an unparseable cell is not also 'missing', an error is not also a warning."""
-    parse_rules = ("must be one of", "must be a", "must be yes/no", "must be text")
-    unparsed = {(i.file, i.row, i.column) for i in issues if i.rule.startswith(parse_rules)}
+    unparsed = {(i.file, i.row, i.column) for i in issues if i.code in _UNPARSED}
     errors = {(i.file, i.row, i.column) for i in issues if i.severity == "error"}
     out = []
     for i in issues:
         key = (i.file, i.row, i.column)
-        if i.rule == "required value is missing" and key in unparsed:
+        if i.code == Code.MISSING_VALUE and key in unparsed:
             continue
         if i.severity == "warning" and key in errors:
             continue
@@ -106,9 +110,10 @@ def _drop_echoes(issues: list[Issue]) -> list[Issue]:
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
+    """Each code once per file, line and column (the first one found), whatever its words; then sorted."""
     seen, out = set(), []
     for i in issues:
-        key = (i.file, i.row, i.column, i.rule)
+        key = (i.code, i.file, i.row, i.column)
         if key not in seen:
             seen.add(key)
             out.append(i)

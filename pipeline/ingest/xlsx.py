@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import DataError, Issue
+from pipeline.errors import Code, DataError, Issue
 from pipeline.ingest.limits import check_xlsx_zip
 
 
@@ -37,7 +37,7 @@ def _pick_sheet(path: Path, sheet: str | None) -> tuple[str | int, list[Issue]]:
                  f"the first sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(h) for h in hidden)} "
                  f"{'are' if len(hidden) > 1 else 'is'} hidden: read the first visible sheet {name!r} "
                  f"(sheets: {', '.join(repr(t) for t, _ in states)}); set inputs.sheet in the config to read "
-                 "another", "warning")
+                 "another", "warning", code=Code.HIDDEN_SHEET)
     return name, [note]
 
 
@@ -83,7 +83,8 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Issue]
         # header=None: pandas would silently rename a repeated header ("age.1")
         cells = pd.read_excel(path, sheet_name=name, dtype=object, engine="openpyxl", header=None)
     except Exception as e:  # openpyxl raises many kinds for a bad workbook
-        raise DataError([Issue(path.name, None, None, None, f"cannot read the Excel file: {e}")]) from None
+        raise DataError([Issue(path.name, None, None, None, f"cannot read the Excel file: {e}",
+                                 code=Code.UNREADABLE_FILE)]) from None
     if not cells.empty and _has_formulas(path):
         bad = _uncached_formulas(path, name, cells)
         if bad:
@@ -91,5 +92,5 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Issue]
             raise DataError([Issue(path.name, r, head[c] if r > 1 else None, None,
                                    "the cell holds a formula whose result was never saved (the file was written "
                                    "by a program that does not calculate); open it in Excel and save it, or type "
-                                   "the value") for r, c in bad])
+                                   "the value", code=Code.UNCACHED_FORMULA) for r, c in bad])
     return cells, notes

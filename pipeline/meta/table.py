@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import DataError, Issue
+from pipeline.errors import Code, DataError, Issue
 from pipeline.ingest.load import LINE, read_table
 from pipeline.meta.config import Dichotomous, Generic, MetaConfig, Proportion
 
@@ -26,21 +26,22 @@ def _numbers(df: pd.DataFrame, col: str, fname: str, issues: list[Issue], whole:
         bad |= num.notna() & (num % 1 != 0)
     rule = "must be a whole number" if whole else "must be a number"
     for line, v in zip(df.loc[bad, LINE], raw[bad], strict=True):
-        issues.append(Issue(fname, int(line), col, None if v is None else str(v), rule))
+        issues.append(Issue(fname, int(line), col, None if v is None else str(v), rule, code=Code.BAD_NUMBER))
     return num
 
 
-def _flag(df, mask, fname, col, values, rule, issues):
+def _flag(df, mask, fname, col, values, code, rule, issues):
     for line, v in zip(df.loc[mask, LINE], values[mask], strict=True):
-        issues.append(Issue(fname, int(line), col, f"{v:g}", rule))
+        issues.append(Issue(fname, int(line), col, f"{v:g}", rule, code=code))
 
 
 def _counts(df, ev_col, n_col, fname, issues):
     ev = _numbers(df, ev_col, fname, issues, whole=True)
     n = _numbers(df, n_col, fname, issues, whole=True)
-    _flag(df, ev < 0, fname, ev_col, ev, "events must be >= 0", issues)
-    _flag(df, n <= 0, fname, n_col, n, "the total must be positive", issues)
-    _flag(df, (ev > n) & (n > 0), fname, ev_col, ev, f"events must be <= the total in {n_col!r}", issues)
+    _flag(df, ev < 0, fname, ev_col, ev, Code.OUT_OF_RANGE, "events must be >= 0", issues)
+    _flag(df, n <= 0, fname, n_col, n, Code.OUT_OF_RANGE, "the total must be positive", issues)
+    _flag(df, (ev > n) & (n > 0), fname, ev_col, ev, Code.EVENTS_OVER_TOTAL,
+          f"events must be <= the total in {n_col!r}", issues)
     return ev, n
 
 
@@ -58,18 +59,21 @@ def outcome_data(df: pd.DataFrame, cfg: MetaConfig, outcome, fname: str) -> tupl
     missing = [c for c in needed if c not in df.columns]
     if missing:
         where = f"outcome {outcome.name!r}"
-        return df.iloc[:0], [Issue(fname, 1, c, None, f"column needed by {where} is not in the table")
+        return df.iloc[:0], [Issue(fname, 1, c, None, f"column needed by {where} is not in the table",
+                                   code=Code.MISSING_COLUMN)
                              for c in missing]
     roles = list(cols.values())
     df = df[~df[roles].isna().all(axis=1)]  # a study reporting none of this outcome is not in it
     out = pd.DataFrame({LINE: df[LINE]})
     out["study"] = df[cfg.study_column].map(lambda v: None if v is None else str(v).strip())
     for line in df.loc[out["study"].isna() | (out["study"] == ""), LINE]:
-        issues.append(Issue(fname, int(line), cfg.study_column, None, "every study needs a label"))
+        issues.append(Issue(fname, int(line), cfg.study_column, None, "every study needs a label",
+                            code=Code.MISSING_VALUE))
     if outcome.subgroup:
         out["subgroup"] = df[outcome.subgroup].map(lambda v: None if v is None else str(v).strip())
         for line in df.loc[out["subgroup"].isna(), LINE]:
-            issues.append(Issue(fname, int(line), outcome.subgroup, None, "the subgroup is blank"))
+            issues.append(Issue(fname, int(line), outcome.subgroup, None, "the subgroup is blank",
+                                code=Code.MISSING_VALUE))
     if isinstance(outcome, Dichotomous):
         c = outcome.columns
         out["e1"], out["n1"] = _counts(df, c.experimental_events, c.experimental_total, fname, issues)
@@ -85,11 +89,12 @@ def _ratio_checks(df, outcome: Generic, fname: str, issues: list[Issue], out: pd
     c = outcome.columns
     est, lo, hi = (_numbers(df, col, fname, issues, whole=False) for col in (c.estimate, c.lower, c.upper))
     for col, v in ((c.estimate, est), (c.lower, lo), (c.upper, hi)):
-        _flag(df, v <= 0, fname, col, v, "a ratio and its CI limits must be positive", issues)
+        _flag(df, v <= 0, fname, col, v, Code.OUT_OF_RANGE, "a ratio and its CI limits must be positive", issues)
     pos = (est > 0) & (lo > 0) & (hi > 0)
-    _flag(df, pos & ((est < lo) | (est > hi)), fname, c.estimate, est,
+    _flag(df, pos & ((est < lo) | (est > hi)), fname, c.estimate, est, Code.CI_EXCLUDES_ESTIMATE,
           f"the CI ({c.lower!r} to {c.upper!r}) must contain the estimate", issues)
-    _flag(df, pos & (lo >= hi), fname, c.lower, lo, f"the lower CI limit must be below {c.upper!r}", issues)
+    _flag(df, pos & (lo >= hi), fname, c.lower, lo, Code.CI_ORDER,
+          f"the lower CI limit must be below {c.upper!r}", issues)
     out["ratio"], out["lower"], out["upper"] = est, lo, hi
 
 
@@ -98,7 +103,7 @@ def check_studies(df: pd.DataFrame, cfg: MetaConfig) -> dict[str, pd.DataFrame]:
     fname = cfg.studies_path.name
     issues: list[Issue] = []
     if df.empty:
-        raise DataError([Issue(fname, None, None, None, "the studies table has no rows")])
+        raise DataError([Issue(fname, None, None, None, "the studies table has no rows", code=Code.NO_ROWS)])
     data = {}
     for outcome in cfg.outcomes:
         d, found = outcome_data(df, cfg, outcome, fname)
@@ -107,7 +112,7 @@ def check_studies(df: pd.DataFrame, cfg: MetaConfig) -> dict[str, pd.DataFrame]:
     dups = df[cfg.study_column].duplicated(keep="first") if cfg.study_column in df.columns else []
     for line, v in zip(df.loc[dups, LINE], df.loc[dups, cfg.study_column], strict=True) if len(dups) else []:
         issues.append(Issue(fname, int(line), cfg.study_column, str(v),
-                            "study labels must be unique (add the year or a letter)"))
+                            "study labels must be unique (add the year or a letter)", code=Code.DUPLICATE_KEY))
     if issues:
         raise DataError(sorted(issues, key=lambda i: (i.row or 0, i.column or "", i.rule)))
     return data
