@@ -74,6 +74,10 @@ def _absent(description: str) -> Any:
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
+    def as_json(self) -> dict:
+        """The dict as written: keys in the written order, keys that were not given left out."""
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
 
 # ------------------------------------------------------------------------------ response and survival
 
@@ -573,10 +577,6 @@ class ResultsRecord(_Section):
     fine_gray: list[FineGrayModel]
     rmst: list[RmstRow]
     time_to_response: TimeToResponse
-
-    def as_json(self) -> dict:
-        """The dict written as results.json: keys in the written order, absent keys left out."""
-        return self.model_dump(by_alias=True, exclude_unset=True)
 
     @classmethod
     def from_plain(cls, data: dict) -> "ResultsRecord":
