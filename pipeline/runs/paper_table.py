@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.analysis.record import ComparisonRow, ResultsRecord, SurvivalRow, Table1Row
+from pipeline.analysis.record import ResultsRecord
+from pipeline.analysis.record.rows import ComparisonRow, SurvivalRow, Table1Row
 from pipeline.errors import UserError
 from pipeline.runs.folder import read_csv_text
 from pipeline.synth.replica import MEDIAN_TOLERANCE_MONTHS, PUBLISHED, STUDY
