@@ -179,7 +179,8 @@ def _followup(a: Run, b: Run) -> dict:
     }
 
 
-def _pair(rows_a: list[dict], rows_b: list[dict], key) -> list[tuple[object, dict | None, dict | None]]:
+def _pair(rows_a: list[BaseModel], rows_b: list[BaseModel],
+          key) -> list[tuple[object, BaseModel | None, BaseModel | None]]:
     """Rows matched by ``key``, in B's order then A-only rows in A's order."""
     da = {key(r): r for r in rows_a}
     db = {key(r): r for r in rows_b}

@@ -21,6 +21,7 @@ from pipeline.analysis.record.base import (
     UnconfirmedPd,
     absent_key,
 )
+from pipeline.analysis.survival import ENDPOINTS as LANDMARK_ENDPOINTS
 
 # ------------------------------------------------------------------------------ response and survival
 
@@ -88,7 +89,7 @@ class SurvivalRateRow(Section):
 class LandmarkSurvivalRow(Section):
     """Kaplan-Meier median after the landmark, per group of a comparison that accrues after index."""
 
-    endpoint: Literal["PFS", "OS"]
+    endpoint: Literal[LANDMARK_ENDPOINTS]
     group_by: Str
     group: Str
     landmark_days: Int
