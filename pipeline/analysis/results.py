@@ -13,6 +13,7 @@ from pipeline.analysis.competing import CompetingResult, competing_risks, cuminc
 from pipeline.analysis.design import require_columns
 from pipeline.analysis.literature import literature_comparison
 from pipeline.analysis.rates import best_response_counts, response_by_cycle, response_rates
+from pipeline.analysis.record import ResultsRecord
 from pipeline.analysis.rmst import rmst_table
 from pipeline.analysis.survival import (
     Curve,
@@ -138,7 +139,17 @@ def _isna(v: object) -> bool:
 
 
 def results_json(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) -> dict:
-    """Every number in the report, machine-readable (ANALYSIS.md structure first, then the rest)."""
+    """The content of results.json: the record's ``as_json()`` (docs/results.schema.json)."""
+    return results_record(res, config, cutoff_report).as_json()
+
+
+def results_record(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) -> ResultsRecord:
+    """Every number in the report, machine-readable (ANALYSIS.md structure first, then the rest), as the
+    typed record of ``pipeline.analysis.record``; ``cutoff_report`` is ``CutoffReport.as_dict()``."""
+    return ResultsRecord.from_plain(_results_dict(res, config, cutoff_report))
+
+
+def _results_dict(res: AnalysisResult, config: StudyConfig, cutoff_report: dict) -> dict:
     comp_cols = ["endpoint", "group_by", "test", "chisq", "df", "p", "hr", "hr_ci_low", "hr_ci_high", "hr_p",
                  "hr_vs", "n", "n_excluded_before_landmark", "groups", "immortal_time_bias", "landmark_days", "note"]
     ag = res.agreement

@@ -28,7 +28,9 @@ import math
 from pathlib import Path
 
 import pandas as pd
+from pydantic import BaseModel
 
+from pipeline.analysis.record import ResultsRecord
 from pipeline.cutoff import apply_cutoff
 from pipeline.errors import UserError
 from pipeline.runs.read import Run, find_previous_run, load_run
@@ -89,8 +91,8 @@ def _run_summary(r: Run) -> dict:
     return {
         "folder": r.name,
         "cutoff": r.cutoff.isoformat(),
-        "n_patients": r.results.get("n_patients"),
-        "response_source": r.results.get("response_source"),
+        "n_patients": r.results.n_patients,
+        "response_source": r.results.response_source,
         "inputs": [{"table": i.get("table"), "sha256": i.get("sha256"), "rows": i.get("rows")}
                    for i in r.manifest.get("inputs", [])],
         "mmcohort": (r.manifest.get("versions") or {}).get("mmcohort"),
@@ -98,9 +100,9 @@ def _run_summary(r: Run) -> dict:
     }
 
 
-def conf_level_of(results: dict, manifest: dict) -> float | None:
+def conf_level_of(results: ResultsRecord, manifest: dict) -> float | None:
     """The run's confidence level: results.json's options, else the config in its manifest."""
-    v = (results.get("options") or {}).get("conf_level")
+    v = None if results.options is None else results.options.conf_level
     if v is None:
         v = ((manifest.get("config") or {}).get("analysis") or {}).get("conf_level")
     return num(v)
@@ -166,8 +168,8 @@ def _followup(a: Run, b: Run) -> dict:
     common = ta.index.intersection(tb.index)
     gain = (tb[common] - ta[common]) / DAYS_PER_MONTH
     return {
-        "a": a.results.get("followup_months"),
-        "b": b.results.get("followup_months"),
+        "a": _as_json(a.results.followup_months),
+        "b": _as_json(b.results.followup_months),
         "days_between_cutoffs": (b.cutoff - a.cutoff).days,
         "os_person_months": {"a": round(float(ta.sum()) / DAYS_PER_MONTH, 2) if len(ta) else None,
                              "b": round(float(tb.sum()) / DAYS_PER_MONTH, 2) if len(tb) else None},
@@ -179,7 +181,8 @@ def _followup(a: Run, b: Run) -> dict:
     }
 
 
-def _pair(rows_a: list[dict], rows_b: list[dict], key) -> list[tuple[object, dict | None, dict | None]]:
+def _pair(rows_a: list[BaseModel], rows_b: list[BaseModel],
+          key) -> list[tuple[object, BaseModel | None, BaseModel | None]]:
     """Rows matched by ``key``, in B's order then A-only rows in A's order."""
     da = {key(r): r for r in rows_a}
     db = {key(r): r for r in rows_b}
@@ -187,8 +190,13 @@ def _pair(rows_a: list[dict], rows_b: list[dict], key) -> list[tuple[object, dic
     return [(k, da.get(k), db.get(k)) for k in keys]
 
 
-def pick(r: dict | None, cols: tuple[str, ...]) -> dict | None:
-    return None if r is None else {c: r.get(c) for c in cols}
+def _as_json(section: BaseModel | None) -> dict | None:
+    return None if section is None else section.as_json()
+
+
+def pick(r: BaseModel | None, cols: tuple[str, ...]) -> dict | None:
+    """The fields ``cols`` of a results.json row (None for a field the run did not write)."""
+    return None if r is None else {c: getattr(r, c, None) for c in cols}
 
 
 def _label(endpoint: str, group_by: str | None, group: str | None = None, landmark: object = None) -> str:
@@ -206,49 +214,49 @@ def _headline(a: Run, b: Run) -> tuple[dict, list[dict]]:
 
     orr = []
     rate_cols = ("n", "N", "pct", "ci_low", "ci_high")
-    pairs = _pair([r for r in ra.get("rates", []) if r.get("endpoint") == "ORR"],
-                  [r for r in rb.get("rates", []) if r.get("endpoint") == "ORR"], lambda r: r.get("population"))
+    pairs = _pair([r for r in ra.rates or [] if r.endpoint == "ORR"],
+                  [r for r in rb.rates or [] if r.endpoint == "ORR"], lambda r: r.population)
     for pop, ea, eb in pairs:
         orr.append({"population": pop, "a": pick(ea, rate_cols), "b": pick(eb, rate_cols),
                     "changed": pick(ea, rate_cols) != pick(eb, rate_cols)})
 
     medians = []
     med_cols = ("n", "events", "median", "median_ci_low", "median_ci_high")
-    for (ep, gb, grp), ea, eb in _pair(ra.get("survival", []), rb.get("survival", []),
-                                       lambda r: (r.get("endpoint"), r.get("group_by"), r.get("group"))):
+    for (ep, gb, grp), ea, eb in _pair(ra.survival or [], rb.survival or [],
+                                       lambda r: (r.endpoint, r.group_by, r.group)):
         row = {"endpoint": ep, "group_by": gb, "group": grp, "a": pick(ea, med_cols), "b": pick(eb, med_cols),
                "flags": []}
         if ea is not None and eb is not None:
-            ma, mb = num(ea.get("median")), num(eb.get("median"))
+            ma, mb = num(ea.median), num(eb.median)
             if ma is None and mb is not None:
                 row["flags"].append("median_reached")
             elif ma is not None and mb is None:
                 row["flags"].append("median_no_longer_reached")
         for f in row["flags"]:
             flags.append({"kind": f, "what": _label(ep, gb, grp) + " median",
-                          "a": ea.get("median"), "b": eb.get("median")})
+                          "a": ea.median, "b": eb.median})
         medians.append(row)
 
     comps = []
     comp_cols = ("n", "chisq", "df", "p", "hr", "hr_ci_low", "hr_ci_high", "hr_p", "hr_vs")
     for (ep, gb, test, lm), ea, eb in _pair(
-            ra.get("comparisons", []), rb.get("comparisons", []),
-            lambda r: (r.get("endpoint"), r.get("group_by"), r.get("test"), r.get("landmark_days"))):
+            ra.comparisons or [], rb.comparisons or [],
+            lambda r: (r.endpoint, r.group_by, r.test, r.landmark_days)):
         row = {"endpoint": ep, "group_by": gb, "test": test, "landmark_days": lm,
                "a": pick(ea, comp_cols), "b": pick(eb, comp_cols), "flags": []}
         if ea is not None and eb is not None:
             for col, kind in (("p", "p_crossed_0.05"), ("hr_p", "hr_p_crossed_0.05")):
-                pa, pb = num(ea.get(col)), num(eb.get(col))
+                pa, pb = num(getattr(ea, col)), num(getattr(eb, col))
                 if pa is not None and pb is not None and (pa < ALPHA) != (pb < ALPHA):
                     row["flags"].append(kind)
                     what = _label(ep, gb, None, lm) + (f" {test} p" if col == "p" else " Cox HR p")
                     flags.append({"kind": kind, "what": what, "a": pa, "b": pb,
                                   "now_significant": pb < ALPHA})
-            if ea.get("hr_vs") != eb.get("hr_vs"):
+            if ea.hr_vs != eb.hr_vs:
                 row["flags"].append("hr_groups_changed")
         comps.append(row)
 
-    n_a, n_b = ra.get("n_patients"), rb.get("n_patients")
+    n_a, n_b = ra.n_patients, rb.n_patients
     return {"n_patients": {"a": n_a, "b": n_b}, "orr": orr, "medians": medians, "comparisons": comps}, flags
 
 

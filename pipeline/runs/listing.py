@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.analysis.record import ResultsRecord
 from pipeline.errors import UserError
 from pipeline.runs.diff import conf_level_of, level_text, pick
 from pipeline.runs.diff_text import median_cell, months_text
@@ -18,18 +19,17 @@ def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
     for folder, results, manifest in runs_in(out_root):
         if study is not None and manifest["study"] != study:
             continue
-        orr_rows = [r for r in _list(results.get("rates")) if isinstance(r, dict) and r.get("endpoint") == "ORR"]
-        orr = next((r for r in orr_rows if r.get("population") == "all treated"), orr_rows[0] if orr_rows else None)
+        orr_rows = [r for r in results.rates or [] if r.endpoint == "ORR"]
+        orr = next((r for r in orr_rows if r.population == "all treated"), orr_rows[0] if orr_rows else None)
 
-        def median(ep: str, results: dict = results) -> dict | None:
-            r = next((r for r in _list(results.get("survival"))
-                      if isinstance(r, dict) and r.get("endpoint") == ep and r.get("group_by") is None), None)
+        def median(ep: str, results: ResultsRecord = results) -> dict | None:
+            r = next((r for r in results.survival or [] if r.endpoint == ep and r.group_by is None), None)
             return pick(r, ("n", "events", "median", "median_ci_low", "median_ci_high"))
 
         rows.append({
             "folder": folder.name, "study": manifest["study"], "cutoff": manifest["cutoff"],
             "created_utc": manifest.get("created_utc"),
-            "n_patients": results.get("n_patients"), "response_source": results.get("response_source"),
+            "n_patients": results.n_patients, "response_source": results.response_source,
             "inputs": [{"table": i.get("table"), "sha256": i.get("sha256"), "rows": i.get("rows")}
                        for i in _list(manifest.get("inputs")) if isinstance(i, dict)],
             "orr": pick(orr, ("population", "n", "N", "pct", "ci_low", "ci_high")),

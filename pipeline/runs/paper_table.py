@@ -13,8 +13,10 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pandas as pd
+from pydantic import ValidationError
 
+from pipeline.analysis.record import ResultsRecord
+from pipeline.analysis.record.rows import ComparisonRow, SurvivalRow, Table1Row
 from pipeline.errors import UserError
 from pipeline.runs.folder import read_csv_text
 from pipeline.synth.replica import MEDIAN_TOLERANCE_MONTHS, PUBLISHED, STUDY
@@ -49,42 +51,53 @@ class Row:
 
 
 class _Run:
-    """Lookups into one run folder."""
+    """Lookups into one run folder: its results.json as the record (this version's, validated)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         path = self.folder / "results.json"
         if not path.is_file():
             raise UserError(f"{self.folder} is not a run folder (no results.json)")
-        self.r = json.loads(path.read_text(encoding="utf-8"))
-        if self.r.get("study") != STUDY:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        study = data.get("study") if isinstance(data, dict) else None
+        if study != STUDY:
             raise UserError(f"paper-table compares a run of the {STUDY} replica with the published study; "
-                            f"{self.folder} is a run of {self.r.get('study')!r}")
+                            f"{self.folder} is a run of {study!r}")
+        try:
+            self.r = ResultsRecord.model_validate(data)
+        except ValidationError as e:
+            raise UserError(f"{path} is not a results.json of this mmcohort version (docs/results.schema.json; "
+                            f"{e.error_count()} problem(s), first: {_first_error(e)}): rerun the study") from None
         self.adsl = read_csv_text(self.folder / "derived" / "adsl.csv")
 
-    def t1(self, variable: str, level: str | None = None) -> dict:
-        for row in self.r["table1"]:
-            if row["variable"] == variable and (level is None or row["level"] == level):
+    def t1(self, variable: str, level: str | None = None) -> Table1Row:
+        for row in self.r.table1:
+            if row.variable == variable and (level is None or row.level == level):
                 return row
-        return {"n": 0, "N": None}
+        # a level nobody has is not a row: n = 0 of an unknown N (not validated: N is a count)
+        return Table1Row.model_construct(variable=variable, label="", level=level, n=0, N=None, pct=None, value="")
 
     def best(self, population: str) -> dict[str, int]:
-        return {x["category"]: x["n"] for x in self.r["best_response"] if x["population"] == population}
+        return {x.category: x.n for x in self.r.best_response if x.population == population}
 
     def best_n(self, population: str) -> int:
-        return next(x["N"] for x in self.r["best_response"] if x["population"] == population)
+        return next(x.N for x in self.r.best_response if x.population == population)
 
     def rate(self, population: str, endpoint: str) -> tuple[int, int, float | None]:
-        x = next(x for x in self.r["rates"] if x["population"] == population and x["endpoint"] == endpoint)
-        return x["n"], x["N"], x["pct"]
+        x = next(x for x in self.r.rates if x.population == population and x.endpoint == endpoint)
+        return x.n, x.N, x.pct
 
-    def survival(self, endpoint: str, by: str | None, group: str | None) -> dict:
-        return next(x for x in self.r["survival"]
-                    if x["endpoint"] == endpoint and x["group_by"] == by and x["group"] == group)
+    def survival(self, endpoint: str, by: str | None, group: str | None) -> SurvivalRow:
+        return next(x for x in self.r.survival if x.endpoint == endpoint and x.group_by == by and x.group == group)
 
-    def comparison(self, endpoint: str, by: str) -> dict:
-        return next(x for x in self.r["comparisons"]
-                    if x["endpoint"] == endpoint and x["group_by"] == by and x.get("landmark_days") is None)
+    def comparison(self, endpoint: str, by: str) -> ComparisonRow:
+        return next(x for x in self.r.comparisons
+                    if x.endpoint == endpoint and x.group_by == by and x.landmark_days is None)
+
+
+def _first_error(e: ValidationError) -> str:
+    err = e.errors()[0]
+    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
 
 
 def _count(section: str, item: str, published: int, reproduced: int, total: int | None = None,
@@ -140,11 +153,11 @@ def _p(section: str, item: str, published: float | str, p: float | None) -> Row:
     return Row(section, item, f"P = {published:g}", f"P = {rep}", CONSISTENT if ok else DIFFERS)
 
 
-def _median_range(section: str, item: str, published: dict, t1: dict) -> Row:
+def _median_range(section: str, item: str, published: dict, t1: Table1Row) -> Row:
     keys = ("median", "min", "max")
-    ok = all(t1.get(k) == published[k] for k in keys)
+    ok = all(getattr(t1, k) == published[k] for k in keys)
     return Row(section, item, "{} ({}-{})".format(*(published[k] for k in keys)),
-               "{:g} ({:g}-{:g})".format(*(t1[k] for k in keys)), EXACT if ok else DIFFERS)
+               "{:g} ({:g}-{:g})".format(*(getattr(t1, k) for k in keys)), EXACT if ok else DIFFERS)
 
 
 def _fmt(x: float | None, decimals: int) -> str:
@@ -161,73 +174,72 @@ def paper_table(run_folder: str | Path) -> list[Row]:
     P = PUBLISHED
     rows: list[Row] = []
     b = "Baseline (n = 32)"
-    rows.append(_count(b, "Patients", P["n"], run.r["n_patients"]))
+    rows.append(_count(b, "Patients", P["n"], run.r.n_patients))
     for sex, label in (("M", "Male"), ("F", "Female")):
-        rows.append(_count(b, label, P["sex"][sex], run.t1("sex", sex)["n"]))
+        rows.append(_count(b, label, P["sex"][sex], run.t1("sex", sex).n))
     for col, (mean, sem) in P["mean_sem"].items():
         t = run.t1(col)
-        rep_sem = None if t.get("sd") is None else t["sd"] / math.sqrt(t["n"])
-        same = _fmt(t.get("mean"), 2) == f"{mean:.2f}" and _fmt(rep_sem, 2) == f"{sem:.2f}"
-        shown = "mean ± SD" if t.get("statistic") == "mean_sd" else "median (Q1, Q3)"
+        rep_sem = None if t.sd is None else t.sd / math.sqrt(t.n)
+        same = _fmt(t.mean, 2) == f"{mean:.2f}" and _fmt(rep_sem, 2) == f"{sem:.2f}"
+        shown = "mean ± SD" if t.statistic == "mean_sd" else "median (Q1, Q3)"
         rows.append(Row(b, f"{_LAB_LABELS[col]}: mean ± SEM", f"{mean:.2f} ± {sem:.2f}",
-                        f"{_fmt(t.get('mean'), 2)} ± {_fmt(rep_sem, 2)} (SD {_fmt(t.get('sd'), 2)}; "
+                        f"{_fmt(t.mean, 2)} ± {_fmt(rep_sem, 2)} (SD {_fmt(t.sd, 2)}; "
                         f"Table 1 shows {shown})", EXACT if same else DIFFERS))
     t = run.t1("age")
     lo, hi = P["age_range"]
-    rows.append(Row(b, "Age range", f"{lo}-{hi}", f"{t['min']:g}-{t['max']:g}",
-                    EXACT if (t["min"], t["max"]) == (lo, hi) else DIFFERS))
+    rows.append(Row(b, "Age range", f"{lo}-{hi}", f"{t.min:g}-{t.max:g}",
+                    EXACT if (t.min, t.max) == (lo, hi) else DIFFERS))
     for col, (med, q1, q3) in P["median_iqr"].items():
         t = run.t1(col)
         d = _decimals(med, q1, q3)
         pub = f"{med:.{d}f} ({q1:.{d}f}, {q3:.{d}f})"
-        rep = f"{_fmt(t.get('median'), d)} ({_fmt(t.get('q1'), d)}, {_fmt(t.get('q3'), d)})"
-        shown = "" if t.get("statistic") == "median_iqr" else " (Table 1 shows mean ± SD: Shapiro-Wilk p >= 0.05)"
+        rep = f"{_fmt(t.median, d)} ({_fmt(t.q1, d)}, {_fmt(t.q3, d)})"
+        shown = "" if t.statistic == "median_iqr" else " (Table 1 shows mean ± SD: Shapiro-Wilk p >= 0.05)"
         rows.append(Row(b, f"{_LAB_LABELS[col]}: median (Q1, Q3)", pub, rep + shown,
                         EXACT if pub == rep else DIFFERS))
     for group, k in P["myeloma_group"].items():
-        rows.append(_count(b, f"M-protein {group}", k, run.t1("myeloma_group", group)["n"]))
+        rows.append(_count(b, f"M-protein {group}", k, run.t1("myeloma_group", group).n))
     for stage, k in P["ds_stage"].items():
-        rows.append(_count(b, f"Durie-Salmon {stage}", k, run.t1("ds_stage", stage)["n"]))
+        rows.append(_count(b, f"Durie-Salmon {stage}", k, run.t1("ds_stage", stage).n))
     for stage, k in P["iss_stage"].items():
-        rows.append(_count(b, f"ISS {stage}", k, run.t1("iss_stage", stage)["n"]))
-    tested = run.t1("fish_tested")["n"]
+        rows.append(_count(b, f"ISS {stage}", k, run.t1("iss_stage", stage).n))
+    tested = run.t1("fish_tested").n
     rows.append(_count(b, "FISH performed", P["fish_tested"], tested))
-    rows.append(_count(b, "FISH negative (of tested)", P["fish_negative"], run.t1("fish_negative")["n"],
-                       run.t1("fish_negative")["N"], P["fish_tested"]))
+    rows.append(_count(b, "FISH negative (of tested)", P["fish_negative"], run.t1("fish_negative").n,
+                       run.t1("fish_negative").N, P["fish_tested"]))
     for m, k in P["fish"].items():
-        rows.append(_count(b, f"FISH {_FISH_LABELS[m]} (of tested)", k, run.t1(m)["n"], run.t1(m)["N"],
+        rows.append(_count(b, f"FISH {_FISH_LABELS[m]} (of tested)", k, run.t1(m).n, run.t1(m).N,
                            P["fish_tested"]))
-    rows.append(_count(b, "Cytogenetic high risk (of tested)", P["fish_high_risk"], run.t1("high_risk_fish")["n"],
-                       run.t1("high_risk_fish")["N"], P["fish_tested"]))
+    rows.append(_count(b, "Cytogenetic high risk (of tested)", P["fish_high_risk"], run.t1("high_risk_fish").n,
+                       run.t1("high_risk_fish").N, P["fish_tested"]))
     a = run.adsl
     markers = [c for c in a.columns if c.startswith("fish_") and c != "fish_tested"]
     abnormal = a[markers].eq("positive").any(axis=1)
     rows.append(_count(b, "FISH-abnormal patients with EMD [adsl.csv]", P["fish_abnormal_with_emd"],
                        int((abnormal & a["emd_any"].eq("yes")).sum())))
     n_emd = sum(P["emd"].values())
-    rows.append(_count(b, "EMD", n_emd, run.t1("emd", "at_diagnosis")["n"] + run.t1("emd", "at_relapse")["n"]))
+    rows.append(_count(b, "EMD", n_emd, run.t1("emd", "at_diagnosis").n + run.t1("emd", "at_relapse").n))
     for level, k in (*P["emd"].items(), *P["emd_type"].items()):
         var = "emd" if level in P["emd"] else "emd_type"
-        rows.append(_count(b, f"EMD {level.replace('_', ' ')}", k, run.t1(var, level)["n"]))
+        rows.append(_count(b, f"EMD {level.replace('_', ' ')}", k, run.t1(var, level).n))
     rows.append(_median_range(b, "Prior lines: median (range)", P["prior_lines"], run.t1("prior_lines")))
     for group, k in P["groups"]["prior_lines"].items():
-        rows.append(_count(b, f"Prior lines {group}", k, run.survival("OS", "prior_lines", group)["n"]))
-    rows.append(_count(b, "Prior bortezomib", P["prior_bortezomib"], run.t1("prior_bortezomib", "yes")["n"]))
-    rows.append(_count(b, "Prior lenalidomide", P["prior_lenalidomide"], run.t1("prior_lenalidomide", "yes")["n"]))
+        rows.append(_count(b, f"Prior lines {group}", k, run.survival("OS", "prior_lines", group).n))
+    rows.append(_count(b, "Prior bortezomib", P["prior_bortezomib"], run.t1("prior_bortezomib", "yes").n))
+    rows.append(_count(b, "Prior lenalidomide", P["prior_lenalidomide"], run.t1("prior_lenalidomide", "yes").n))
     for reg, k in P["regimen"].items():
-        rows.append(_count(b, f"Regimen {reg}", k, run.t1("regimen", reg)["n"]))
+        rows.append(_count(b, f"Regimen {reg}", k, run.t1("regimen", reg).n))
 
     r = "Response"
     cy = P["cycles"]
     rows.append(_median_range(r, "Cycles: median (range)", cy, run.t1("cycles")))
     rows.append(_count(r, "Patients with 1 cycle [adsl.csv]", cy["one_cycle"], int((a["cycles"] == "1").sum())))
     for group, k in P["groups"]["cycles"].items():
-        rows.append(_count(r, f"Cycles {group}", k, run.survival("OS", "cycles", group)["n"]))
-    by_cycle = pd.DataFrame(run.r["response_by_cycle"])
+        rows.append(_count(r, f"Cycles {group}", k, run.survival("OS", "cycles", group).n))
     for cyc, pub in P["by_cycle"].items():
-        sub = by_cycle[by_cycle["cycle"] == cyc]
-        rep = dict(zip(sub["category"], sub["n"], strict=True))
-        big_n = int(sub["N"].iloc[0]) if len(sub) else 0
+        sub = [x for x in run.r.response_by_cycle if x.cycle == cyc]
+        rep = {x.category: x.n for x in sub}
+        big_n = sub[0].N if sub else 0
         rows.append(_counts(r, f"After cycle {cyc}", pub, rep, big_n, sum(pub.values())))
     rows.append(_counts(r, "Final response, >= 2 cycles", P["final"], run.best(_EVALUABLE), run.best_n(_EVALUABLE),
                         sum(P["final"].values())))
@@ -242,29 +254,29 @@ def paper_table(run_folder: str | Path) -> list[Row]:
     names = {None: "all", "prior_lines": "prior lines", "cycles": "cycles"}
     for (ep, by, group), med in P["medians"].items():
         label = f"Median {ep}, {names[by]}" + ("" if group is None else f" {group}")
-        rows.append(_median(s, label, med, run.survival(ep, by, group)["median"]))
+        rows.append(_median(s, label, med, run.survival(ep, by, group).median))
     for (ep, by), p in P["logrank_p"].items():
-        rows.append(_p(s, f"Log-rank {ep}, {names[by]}", p, run.comparison(ep, by)["p"]))
-    rows.append(_count(s, "Deaths", P["deaths"]["all"], run.survival("OS", None, None)["events"]))
+        rows.append(_p(s, f"Log-rank {ep}, {names[by]}", p, run.comparison(ep, by).p))
+    rows.append(_count(s, "Deaths", P["deaths"]["all"], run.survival("OS", None, None).events))
     causes = a.loc[a["death_date"].notna(), "death_cause"].value_counts()
     for cause, k in (("progression", P["deaths"]["progression"]), ("other", P["deaths"]["other"])):
         rows.append(_count(s, f"Deaths from {'PD' if cause == 'progression' else 'other causes'} [adsl.csv]", k,
                            int(causes.get(cause, 0))))
-    fu = run.r["followup_months"]
+    fu = run.r.followup_months
     pf = P["followup_months"]
     rows.append(Row(s, "Follow-up: median (range)", f"{pf['median']} ({pf['min']}-{pf['max']})",
-                    f"{fu['median']:.1f} ({fu['min']:.1f}-{fu['max']:.1f}), reverse Kaplan-Meier", NOT_TARGETED))
+                    f"{fu.median:.1f} ({fu.min:.1f}-{fu.max:.1f}), reverse Kaplan-Meier", NOT_TARGETED))
 
     e = "Adverse events (patients, worst grade)"
-    ae = {x["term"]: x for x in run.r["adverse_events"]}
+    ae = {x.term: x for x in run.r.adverse_events}
     for term, pub in P["adverse_events"].items():
-        x = ae.get(term, {})
+        x = ae.get(term)
         parts = ["any"] + [g for g in (1, 2, 3) if g in pub]
         pub_s = ", ".join(f"{'any' if k == 'any' else f'g{k}'} {pub[k]}" for k in parts)
-        rep = {k: x.get("any_n" if k == "any" else f"g{k}", 0) for k in parts}
+        rep = {k: 0 if x is None else getattr(x, "any_n" if k == "any" else f"g{k}") for k in parts}
         rep_s = ", ".join(f"{'any' if k == 'any' else f'g{k}'} {rep[k]}" for k in parts)
         rows.append(Row(e, term, pub_s, rep_s, EXACT if rep == {k: pub[k] for k in parts} else DIFFERS))
-    g4 = sum(int(x.get("g4", 0)) for x in run.r["adverse_events"])
+    g4 = sum(x.g4 for x in run.r.adverse_events)
     rows.append(_count(e, "Grade 4 (any term)", P["ae_grade4"], g4))
     return rows
 

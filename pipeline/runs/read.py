@@ -11,22 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
+from pipeline.analysis.record import ResultsRecord, lenient
 from pipeline.errors import UserError
 from pipeline.runs.folder import read_csv_text
 
 log = logging.getLogger("mmcohort")
 
 
-
-@dataclass
-
 @dataclass
 class Run:
     folder: Path
     study: str
     cutoff: dt.date
-    results: dict
+    #: results.json read leniently (``read_results``): a key the run's version did not write is None
+    results: ResultsRecord
     manifest: dict
     #: derived/<name>.csv as text ("" = empty cell), by name: patients, assessments, adverse_events, adsl...
     derived: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -49,7 +49,23 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def _run_header(folder: Path) -> tuple[dict, dict]:
+def read_results(data: dict, path: Path | str = "results.json") -> ResultsRecord:
+    """results.json of any mmcohort version, to read back (compare, runs): the record's lenient form.
+
+    Every key is optional (None when the run's version did not write it), unknown keys are ignored and
+    numbers are taken as they are (old runs wrote some counts as 1.0); the attributes are the record's
+    (``pipeline.analysis.record``). A section that is damaged (not of its type even so) is left out.
+    """
+    model = lenient(ResultsRecord)
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        bad = sorted({str(err["loc"][0]) for err in e.errors() if err["loc"]})
+        log.warning("%s: %s not readable; left out", path, ", ".join(bad))
+        return model.model_validate({k: v for k, v in data.items() if k not in bad})
+
+
+def _run_header(folder: Path) -> tuple[ResultsRecord, dict]:
     """(results, manifest) of a run folder, or a UserError saying why it is not one."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -61,7 +77,7 @@ def _run_header(folder: Path) -> tuple[dict, dict]:
     for key in ("study", "cutoff"):
         if key not in manifest:
             raise UserError(f"{folder / 'manifest.json'} has no '{key}': not an mmcohort run folder")
-    return results, manifest
+    return read_results(results, folder / "results.json"), manifest
 
 
 def load_run(folder: Path | str) -> Run:
@@ -93,7 +109,7 @@ def _check_derived_text(folder: Path) -> None:
             raise UserError(f"{path} cannot be read ({e.strerror or e})") from None
 
 
-def runs_in(out_root: Path) -> list[tuple[Path, dict, dict]]:
+def runs_in(out_root: Path) -> list[tuple[Path, ResultsRecord, dict]]:
     out_root = Path(out_root)
     found = []
     if not out_root.is_dir():

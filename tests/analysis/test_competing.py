@@ -11,6 +11,7 @@ import pytest
 from pipeline.analysis.competing import competing_data, fine_gray_design
 from pipeline.analysis.results import analyse, output_tables, results_json
 from pipeline.config import config_from_dict
+from pipeline.cutoff import CutoffReport
 from pipeline.derive.adam import derive_adsl, derive_adtte, response_from_patients
 from pipeline.derive.stage import derive_datasets
 from pipeline.errors import ConfigError
@@ -56,11 +57,11 @@ def test_event_coding_progression_vs_death_without_progression(pfs_events):
 
 def test_off_by_default_and_results_keys_exactly_as_models_md():
     res, cfg = _run()
-    d = results_json(res, cfg, {})
+    d = results_json(res, cfg, CutoffReport("2023-01-01").as_dict())
     assert d["cumulative_incidence"] == [] and d["gray_tests"] == [] and d["fine_gray"] == [] and d["rmst"] == []
     assert {s["endpoint"] for s in d["survival"]} == {"PFS", "OS"}
     res, cfg = _run(**ON)
-    d = _clean(results_json(res, cfg, {}))
+    d = _clean(results_json(res, cfg, CutoffReport("2023-01-01").as_dict()))
     json.dumps(d, allow_nan=False)
     assert {s["endpoint"] for s in d["survival"]} == {"PFS", "OS", "TTNT"}
     ci = d["cumulative_incidence"]
@@ -138,7 +139,7 @@ def test_config_keys_are_checked():
 
 
 def test_same_inputs_give_identical_results():
-    a = json.dumps(_clean(results_json(*_run(**ON), {})), sort_keys=True)
-    b = json.dumps(_clean(results_json(*_run(**ON), {})), sort_keys=True)
+    a = json.dumps(_clean(results_json(*_run(**ON), CutoffReport("2023-01-01").as_dict())), sort_keys=True)
+    b = json.dumps(_clean(results_json(*_run(**ON), CutoffReport("2023-01-01").as_dict())), sort_keys=True)
     assert a == b
     assert not np.isnan(pd.DataFrame(json.loads(a)["rmst"][0]["groups"])["rmst"]).any()

@@ -16,6 +16,7 @@ import pytest
 from pipeline.analysis.literature import literature_comparison, responders_from
 from pipeline.analysis.results import analyse, results_json
 from pipeline.config import LiteratureStudy, config_from_dict
+from pipeline.cutoff import CutoffReport
 from pipeline.derive.stage import derive_datasets
 from pipeline.errors import ConfigError
 from pipeline.figures.catalogue import plan_figures
@@ -127,7 +128,7 @@ def test_analyse_and_results_json_carry_literature(result):
 
     prep = prepare(cfg)
     res2 = analyse(derive_datasets(prep.tables, res.response, cfg), prep.tables, cfg)
-    d = results_json(res2, cfg, {})
+    d = results_json(res2, cfg, CutoffReport("2023-01-01").as_dict())
     assert d["literature"]["pooled"]["k"] == 5 and d["literature"]["conf_level"] == 0.95
     specs, _ = plan_figures(res2, cfg)
     spec = next(s for s in specs if s.name == "literature_orr")
@@ -135,4 +136,4 @@ def test_analyse_and_results_json_carry_literature(result):
     fig = spec.make()
     texts = [t.get_text() for t in fig.texts]
     assert "45/50" in texts and any(t.startswith("This cohort") for t in texts)
-    assert results_json(res, cfg, {})["literature"] is None  # the fixture's run had no literature: key
+    assert results_json(res, cfg, CutoffReport("2023-01-01").as_dict())["literature"] is None  # the fixture's run had no literature: key

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 from pipeline.analysis.results import analyse, output_tables, results_json
+from pipeline.cutoff import CutoffReport
 from pipeline.derive.adam import response_from_patients
 from pipeline.derive.stage import derive_datasets
 from pipeline.runs.folder import _clean
@@ -31,7 +32,7 @@ def test_results_json_has_the_spec_structure_and_no_nan():
     tables, resp = _cohort()
     cfg = frames.config()
     res = analyse(derive_datasets(tables, resp, cfg), tables, cfg)
-    d = _clean(results_json(res, cfg, {"cutoff": "2023-01-01"}))
+    d = _clean(results_json(res, cfg, CutoffReport("2023-01-01").as_dict()))
     text = json.dumps(d, allow_nan=False)  # raises on NaN/inf
     assert "NaN" not in text and "Infinity" not in text
     assert d["cutoff"] == "2023-01-01" and d["n_patients"] == 4
@@ -64,7 +65,7 @@ def test_counts_are_whole_numbers_and_landmark_exclusions_are_in_results_json():
     tables, resp = _cohort()
     cfg = frames.config(comparisons=[{"by": "cycles", "threshold": 3, "accrues_after_index": True},
                                      {"by": "regimen"}])  # one regimen only: not compared, df null
-    d = _clean(results_json(analyse(derive_datasets(tables, resp, cfg), tables, cfg), cfg, {}))
+    d = _clean(results_json(analyse(derive_datasets(tables, resp, cfg), tables, cfg), cfg, CutoffReport("2023-01-01").as_dict()))
     dfs = [c["df"] for c in d["comparisons"]]
     assert None in dfs and 1 in dfs
     assert all(v is None or type(v) is int for v in dfs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.analysis.results import output_tables, results_json
+from pipeline.cutoff import CutoffReport
 from pipeline.figures.adjusted import cox_forest, plot_zph, subgroup_forest
 from pipeline.figures.catalogue import plan_figures
 from pipeline.report.build import assemble_document, render_markdown
@@ -29,7 +30,7 @@ def test_report_sections_and_ci_labels_follow_conf_level(tmp_path):
     assert "Breslow method for tied times" in md and "Subgroup analysis" in md
     tables = output_tables(res)
     assert {"cox_regression", "cox_models", "ph_test", "table1_by_group", "subgroups"} <= set(tables)
-    js = results_json(res, config, {})
+    js = results_json(res, config, CutoffReport("2023-01-01").as_dict())
     assert {m["kind"] for m in js["cox_models"]} == {"univariable", "multivariable"}
     assert all(m["ties"] == "breslow" for m in js["cox_models"])
 

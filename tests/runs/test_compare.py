@@ -257,15 +257,15 @@ def test_compare_reads_an_old_runs_adsl_with_the_old_progression_column(study, t
 
 def test_flags_for_significance_crossing_and_nr_medians(study):
     a, b = load_run(study["runs"][C1]), load_run(study["runs"][C2])
-    sa = next(r for r in a.results["survival"] if r["endpoint"] == "OS" and r["group_by"] is None)
-    sb = next(r for r in b.results["survival"] if r["endpoint"] == "OS" and r["group_by"] is None)
-    sa["median"], sb["median"] = None, 20.5
-    ca, cb = a.results["comparisons"][0], b.results["comparisons"][0]
-    ca["p"], cb["p"] = 0.2, 0.01
+    sa = next(r for r in a.results.survival if r.endpoint == "OS" and r.group_by is None)
+    sb = next(r for r in b.results.survival if r.endpoint == "OS" and r.group_by is None)
+    sa.median, sb.median = None, 20.5
+    ca, cb = a.results.comparisons[0], b.results.comparisons[0]
+    ca.p, cb.p = 0.2, 0.01
     d = compare_runs(a, b)
     kinds = {(f["kind"], f["what"]) for f in d["flags"]}
     assert ("median_reached", "OS median") in kinds
-    assert ("p_crossed_0.05", f"{ca['endpoint']} by {ca['group_by']} log-rank p") in kinds
+    assert ("p_crossed_0.05", f"{ca.endpoint} by {ca.group_by} log-rank p") in kinds
     crossed = next(f for f in d["flags"] if f["kind"] == "p_crossed_0.05")
     assert crossed["now_significant"] is True
     md = format_comparison(d)
