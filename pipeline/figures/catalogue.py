@@ -24,7 +24,7 @@ from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, wa
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
 from pipeline.meta.words import ci_label
 from pipeline.text.fmt import level as ci_level
-from pipeline.text.i18n import t
+from pipeline.text.i18n import t, words
 
 
 @dataclass
@@ -44,69 +44,9 @@ class Omitted:
     reason: str
 
 
-CAPTIONS = {
-    "flow": {"en": "Patient flow from the data export to the analysed populations (cut-off {cutoff}).",
-             "zh": "从数据导出到各分析人群的患者流程（数据截止日期 {cutoff}）。"},
-    "swimmer": {"en": "Time on study for each patient (pseudonymous study IDs), from the start of treatment to "
-                      "the last follow-up. Bar colour: best overall response; ticks: assumed start of each cycle "
-                      "({L}-day cycles); markers: onset of response (≥ PR), progression, death, alive at last "
-                      "contact; square at left: extramedullary disease.",
-                "zh": "每例患者（研究编号）自治疗开始至末次随访的时间。柱颜色为最佳总体疗效；刻度为各周期的推定开始时间"
-                      "（每周期 {L} 天）；标记为疗效（≥PR）出现、疾病进展、死亡及末次随访时存活；左侧方块表示髓外病变。"},
-    "waterfall": {"en": "Best percentage change from baseline of the measure each patient is followed by (serum or "
-                        "urine M-protein, dFLC or marrow plasma cells, per IMWG 2016), one bar per patient with "
-                        "a raw value (n = {n}), coloured by best overall response. Dashed lines: −50% (PR) and "
-                        "−90% (VGPR) thresholds.",
-                  "zh": "每例患者随访指标（依 IMWG 2016：血清或尿 M 蛋白、dFLC 或骨髓浆细胞）较基线的最佳变化百分比，"
-                        "每柱一例有原始数值的患者（n = {n}），颜色为最佳总体疗效。虚线：−50%（PR）与 −90%（VGPR）阈值。"},
-    "waterfall_measures": {"en": " Measure followed (patients): {counts}.", "zh": " 随访指标（例数）：{counts}。"},
-    "sampled": {"en": " Shown: {k} of the {n} patients, evenly spaced by {by} so the whole range appears (a "
-                      "plot of every patient would not be legible); every patient is in derived/adsl.csv.",
-                "zh": " 图中显示 {n} 例中的 {k} 例，按{by}等距抽取以覆盖全部范围（逐例绘制将无法辨认）；全部患者见 "
-                      "derived/adsl.csv。"},
-    "by_time_on_study": {"en": "time on study", "zh": "随访时间"},
-    "by_best_change": {"en": "best change from baseline", "zh": "较基线最佳变化"},
-    "by_cycle": {"en": "Response category at the assessment after each evaluated cycle (single assessments, "
-                       "before confirmation); n = patients assessed at that cycle.",
-                 "zh": "各评估周期后的疗效分类（单次评估，未经确认）；n 为该周期接受评估的患者数。"},
-    "km_overall": {"en": "Kaplan-Meier estimate of {ep}, all patients (n = {n}). Shaded band: pointwise "
-                         "{level}% CI ({conf}); tick marks: censored; dashed lines: median.",
-                   "zh": "全部患者（n = {n}）{ep}的 Kaplan-Meier 曲线。阴影为逐点 {level}% 置信区间（{conf}）；"
-                         "竖线标记为删失；虚线为中位时间。"},
-    "km_by": {"en": "Kaplan-Meier estimates of {ep} by {what}. Log-rank test; hazard ratio from a Cox model "
-                    "(Efron ties) with its {level}% CI. Tick marks: censored; dashed lines: medians.",
-              "zh": "按{what}分组的{ep} Kaplan-Meier 曲线。组间比较采用 Log-rank 检验；风险比来自 Cox 模型"
-                    "（Efron 结点处理）及其 {level}% 置信区间。竖线标记为删失；虚线为中位时间。"},
-    "km_immortal": {"en": " Caution: the grouping accrues after time zero, so this comparison is exposed to "
-                          "immortal-time bias (a patient must survive long enough to receive the cycles); see the "
-                          "landmark analysis.",
-                    "zh": " 注意：该分组在时间零点之后才形成，存在不朽时间偏倚（患者须存活足够长才能接受这些周期）；"
-                          "请参考界标分析。"},
-    "km_landmark": {"en": "Landmark analysis of {ep} by {what} at day {L}: patients with an event or censoring "
-                          "before day {L} are excluded, the clock restarts at day {L}, and groups are by cycles "
-                          "started by day {L} (cycle k assumed to start on day (k − 1) × {cl}).",
-                    "zh": "按{what}分组的{ep}界标分析（第 {L} 天）：第 {L} 天前发生事件或删失的患者被排除，"
-                          "时间自第 {L} 天重新计算，分组依据第 {L} 天前已开始的周期数（第 k 周期推定于第 (k − 1) × {cl} 天开始）。"},
-    "forest": {"en": "Hazard ratios (Cox model, Efron ties) with {level}% CIs for every comparison, PFS and OS; "
-                     "log-rank p. Comparisons of more than two groups have a log-rank test only.",
-               "zh": "各比较的 PFS 与 OS 风险比（Cox 模型，Efron 结点处理）及 {level}% 置信区间，P 值来自 Log-rank 检验。"
-                     "多于两组的比较仅报告 Log-rank 检验。"},
-    "no_waterfall": {"en": "Waterfall plot omitted: the data have no raw M-protein, FLC or marrow values "
-                           "(response source: {src}), so there is no best % change to draw.",
-                     "zh": "未绘制瀑布图：数据中没有 M 蛋白、游离轻链或骨髓的原始数值（疗效来源：{src}），无法计算最佳变化百分比。"},
-    "no_by_cycle": {"en": "Response by cycle omitted: the data have no per-cycle assessments.",
-                    "zh": "未绘制各周期疗效图：数据中没有按周期的疗效评估。"},
-    "no_forest": {"en": "Forest plot omitted: no comparison has a hazard ratio.",
-                  "zh": "未绘制森林图：没有可估计风险比的比较。"},
-}
-
-CONF_NAMES = {"log-log": {"en": "log-log transform", "zh": "log-log 变换"},
-              "log": {"en": "log transform", "zh": "log 变换"},
-              "plain": {"en": "plain (linear)", "zh": "线性"}}
-
-
 def caption(key: str, lang: str, **kw: object) -> str:
-    return CAPTIONS[key][lang].format(**kw)
+    """The caption ``key`` (``cap.<key>`` in ``pipeline/text/``), formatted with ``kw``."""
+    return words(lang)[f"cap.{key}"].format(**kw)
 
 
 def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict | None = None,
@@ -158,12 +98,12 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     for p in panels:
         by = p.group_by
         ep_name = L.tr(p.endpoint, tl)
-        ep_txt = ep_name if tl == "zh" else ep_name.lower()
+        ep_txt = L.lower_first(ep_name, tl)
         what = L.comparison_name(by, labels_by.get(by), tl)
         what_l = L.lower_first(what, tl)
         n = sum(int(c.fit.n) for c in p.curves)
         if by is None:
-            cap = caption("km_overall", tl, ep=ep_txt, n=n, level=level, conf=CONF_NAMES[a.conf_type][tl])
+            cap = caption("km_overall", tl, ep=ep_txt, n=n, level=level, conf=t(f"conf_name.{a.conf_type}", tl))
             section = "survival"
         elif p.landmark:
             cap = caption("km_landmark", tl, ep=ep_txt, what=what_l, L=a.landmark_days, cl=a.cycle_length_days)

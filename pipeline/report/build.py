@@ -28,7 +28,7 @@ from pipeline.report.literature import literature_sentence, literature_table
 from pipeline.report.methods import methods
 from pipeline.text import fmt
 from pipeline.text.escape import md_code, md_escape
-from pipeline.text.i18n import S, t
+from pipeline.text.i18n import has, join, t
 
 SECTIONS = ("cohort", "baseline", "response", "survival", "comparisons", "ae", "quality", "methods", "provenance")
 SECTION_KEYS = {"cohort": "sec_cohort", "baseline": "sec_baseline", "response": "sec_response",
@@ -94,12 +94,8 @@ class _Builder:
                 "width": None if not f.width_in else int(round(f.width_in * 105))}
 
 
-def _d(x: object) -> str:
-    return "" if fmt.missing(x) else str(x)[:10]
-
-
 def _source_name(source: str, lang: str) -> str:
-    return t(f"src_{source}", lang) if f"src_{source}" in S else source
+    return t(f"src_{source}", lang) if has(f"src_{source}", lang) else source
 
 
 def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequence[RenderedFigure] = (),
@@ -132,7 +128,7 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     # ---- summary
     summary: list[str] = []
     idx = res.adsl.get("index_date")
-    first, last = (_d(idx.min()), _d(idx.max())) if idx is not None and n else ("", "")
+    first, last = (fmt.fmt_date(idx.min()), fmt.fmt_date(idx.max())) if idx is not None and n else ("", "")
     cohort_s = t("s_cohort", lang, n=n, first=first, last=last, cutoff=config.cutoff.isoformat())
     fu = res.followup or {}
     fu_s = t("s_followup", lang, level=level, med=fmt.fmt_median(fu.get("median")), ci=fmt.fmt_ci(fu.get("ci_low"),
@@ -176,14 +172,10 @@ def assemble_document(res: AnalysisResult, config: StudyConfig, *, figures: Sequ
     s = sections["response"].blocks
     s.append({"kind": "p", "text": t(f"s_source_{source}", lang) if source in ("derived", "recorded", "patients")
               else source})
-    confirmed = ""
     if source in ("derived", "recorded"):
-        confirmed = (("经确认" if config.response.confirm_response else "未要求确认") if lang == "zh" else
-                     ("with confirmation" if config.response.confirm_response else "without confirmation"))
-    elif lang == "en":
-        confirmed = "as recorded"
+        confirmed = t("conf_with" if config.response.confirm_response else "conf_without", lang)
     else:
-        confirmed = "为记录值"
+        confirmed = t("conf_as_recorded", lang)
     if not res.best_response.empty:
         final = getattr(config.response, "summary", "best") == "last" and source in ("derived", "recorded")
         s.append(b.table(T.best_response_display(res.best_response, lang, confirmed, final=final)))
@@ -340,12 +332,9 @@ def _immortal_warning(res: AnalysisResult, comp, lang: str, landmark_days: int, 
                            hr=fmt.fmt_hr(r.get("hr"), r.get("hr_ci_low"), r.get("hr_ci_high")),
                            p=fmt.fmt_p_eq(r.get("p")), n=fmt.fmt_int(r.get("n")),
                            x=fmt.fmt_int(r.get("n_excluded_before_landmark"))))
-    sep = "; " if lang == "en" else "；"
+    lm_text = join(parts, lang, "sep_clause") + t("full_stop", lang)
     what = L.comparison_name(comp.by, comp.label, lang)
-    if short:
-        return t("s_immortal_short", lang, what=what, L=landmark_days,
-                 lm=sep.join(parts) + ("." if lang == "en" else "。"))
-    return t("w_immortal", lang, what=what, L=landmark_days, lm=sep.join(parts) + ("." if lang == "en" else "。"))
+    return t("s_immortal_short" if short else "w_immortal", lang, what=what, L=landmark_days, lm=lm_text)
 
 
 class _ConfigDumper(yaml.SafeDumper):
