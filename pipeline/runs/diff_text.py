@@ -53,20 +53,14 @@ def _flag_text(f: dict, t: dict[str, str]) -> str:
     return f"{f['what']}: {fmt.plain_p(f['a'])} -> {fmt.plain_p(f['b'])} ({side})"
 
 
-def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str:
-    """The comparison as Markdown (``lang`` en or zh).
-
-    Lists longer than ``limit`` (patients, events, records) are cut there with a line saying how many
-    more the JSON holds; ``None`` or 0 lists everything.
-    """
+def _runs(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
+    """The title, the two runs side by side, notes and config changes."""
     a, b = d["a"], d["b"]
-    t = _words(lang, level_text([a.get("conf_level"), b.get("conf_level")]))
-    more = t["more"]
-    out = [f"# {t['title'].format(study=d['study'], a=a['cutoff'], b=b['cutoff'])}", ""]
 
     def inputs(s: dict) -> str:
         return "; ".join(f"{i['table']} {str(i['sha256'])[:12]}" for i in s["inputs"])
 
+    out = [f"# {t['title'].format(study=d['study'], a=a['cutoff'], b=b['cutoff'])}", ""]
     out += _table(["", "A", "B"], [
         [t["run"], a["folder"], b["folder"]], [t["cutoff"], a["cutoff"], b["cutoff"]],
         [t["patients"], a["n_patients"], b["n_patients"]], [t["source"], a["response_source"], b["response_source"]],
@@ -76,22 +70,30 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
     if d["config_changes"]:
         out += [f"**{t['config']}**", ""] + [f"- `{c['key']}`: {_esc(c['a'])} -> {_esc(c['b'])}"
                                              for c in d["config_changes"]] + [""]
+    return out
 
-    out += [f"## {t['flags']}", ""]
+
+def _flags(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
+    out = [f"## {t['flags']}", ""]
     out += [f"- {_esc(_flag_text(f, t))}" for f in d["flags"]] if d["flags"] else [t["no_flags"]]
-    out.append("")
+    return out + [""]
 
+
+def _patients(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
     pats = d["patients"]
-    out += [f"## {t['pat_section']}", ""]
+    out = [f"## {t['pat_section']}", ""]
     for k in ("added", "removed"):
         shown = pats[k] if not limit else pats[k][:limit]
         ids = ", ".join(_esc(p["patient_id"]) for p in shown) or t["none"]
         if len(shown) < len(pats[k]):
-            ids += ", " + more.format(n=len(pats[k]) - len(shown))
+            ids += ", " + t["more"].format(n=len(pats[k]) - len(shown))
         out.append(f"- {t[k]} ({len(pats[k])}): {ids}")
-    out.append("")
+    return out + [""]
 
-    out += [f"## {t['events']}", ""]
+
+def _events(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
+    """New, removed and re-dated progressions and deaths; best responses that changed."""
+    out = [f"## {t['events']}", ""]
     for k in ("progressions", "deaths"):
         ev = d[k]
         rows = [[t["new"], e["patient_id"], e["date"],
@@ -100,29 +102,36 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
         rows += [[t["removed"], e["patient_id"], e["date"], ""] for e in ev["removed"]]
         rows += [[t["date_changed"], e["patient_id"], f"{e['a']} -> {e['b']}", ""] for e in ev["date_changed"]]
         out += [f"**{t[k]}** ({t['new']} {len(ev['new'])})", ""]
-        out += _table(["", "patient_id", "date", ""], rows, limit, more) if rows else [t["none"], ""]
-    out += [f"**{t['bor']}** ({len(d['best_response_changed'])})", ""]
-    out += (_table(["patient_id", "A", "B"], [[r["patient_id"], r["a"], r["b"]] for r in d["best_response_changed"]],
-                   limit, more)
-            if d["best_response_changed"] else [t["none"], ""])
+        out += _table(["", "patient_id", "date", ""], rows, limit, t["more"]) if rows else [t["none"], ""]
+    changed = d["best_response_changed"]
+    out += [f"**{t['bor']}** ({len(changed)})", ""]
+    out += (_table(["patient_id", "A", "B"], [[r["patient_id"], r["a"], r["b"]] for r in changed], limit, t["more"])
+            if changed else [t["none"], ""])
+    return out
 
-    fu = d["follow_up"]
 
-    def fu_med(x: dict | None) -> str:
+def _follow_up(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
+    fu, g = d["follow_up"], d["follow_up"]["per_patient_gain_months"]
+
+    def med(x: dict | None) -> str:
         return "-" if not x else fmt.plain_median_ci(x.get("median"), x.get("ci_low"), x.get("ci_high"))
 
-    def fu_rng(x: dict | None) -> str:
+    def rng(x: dict | None) -> str:
         return "-" if not x else f"{fmt.plain_num(x.get('min'), '-')}-{fmt.plain_num(x.get('max'), '-')}"
 
-    g = fu["per_patient_gain_months"]
-    out += [f"## {t['fu']}", ""]
+    pm = fu["os_person_months"]
+    out = [f"## {t['fu']}", ""]
     out += _table(["", "A", "B"], [
-        [t["fu_median"], fu_med(fu["a"]), fu_med(fu["b"])], [t["fu_range"], fu_rng(fu["a"]), fu_rng(fu["b"])],
-        [t["fu_pm"], fmt.plain_num(fu["os_person_months"]["a"], "-"), fmt.plain_num(fu["os_person_months"]["b"], "-")]])
-    out += [f"{t['fu_gain']}: {fmt.plain_num(g['median'], '-')} / {fmt.plain_num(g['max'], '-')}, n = {g['n']}", ""]
+        [t["fu_median"], med(fu["a"]), med(fu["b"])], [t["fu_range"], rng(fu["a"]), rng(fu["b"])],
+        [t["fu_pm"], fmt.plain_num(pm["a"], "-"), fmt.plain_num(pm["b"], "-")]])
+    return out + [f"{t['fu_gain']}: {fmt.plain_num(g['median'], '-')} / {fmt.plain_num(g['max'], '-')}, "
+                  f"n = {g['n']}", ""]
 
+
+def _headline(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
+    """Patients, ORR by population, medians and comparisons in A and B, with their flags."""
     h = d["headline"]
-    out += [f"## {t['head']}", "", f"{t['patients']}: {h['n_patients']['a']} -> {h['n_patients']['b']}", ""]
+    out = [f"## {t['head']}", "", f"{t['patients']}: {h['n_patients']['a']} -> {h['n_patients']['b']}", ""]
     out += [f"**{t['orr']}**", ""]
     out += _table([t["population"], "A", "B", ""], [[r["population"], _orr_cell(r["a"]), _orr_cell(r["b"]),
                                                      "" if r["changed"] else t["unchanged"]] for r in h["orr"]])
@@ -140,35 +149,57 @@ def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str
             by=r["group_by"], d=r["landmark_days"]), r["test"], fmt.plain_p((r["a"] or {}).get("p")),
          fmt.plain_p((r["b"] or {}).get("p")),
          _hr_cell(r["a"]), _hr_cell(r["b"]), ", ".join(r["flags"])] for r in h["comparisons"]])
+    return out
 
+
+def _record_rows(x: dict, t: dict[str, str]) -> list[list[object]]:
+    """One table's changed, added and removed records as rows (what, key, column, old, new)."""
+    rows = []
+    for c in x["changed"]:
+        key = ", ".join(c["key"][k] for k in x["key"])
+        rows += [[t["changed"], key, ch["column"], ch["old"], ch["new"]] for ch in c["changes"]]
+    for k in ("added", "removed"):
+        for r in x[k]:
+            key = ", ".join(r.get(c, "") for c in x["key"])
+            rest = "; ".join(f"{c}={v}" for c, v in r.items() if c not in x["key"])
+            rows.append([t[k], key, "", "" if k == "added" else rest, rest if k == "added" else ""])
+    return rows
+
+
+def _records(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
+    """The records dated up to the earlier cut-off that differ, table by table."""
     rec = d["records"]
-    out += [f"## {t['records'].format(d=rec['as_of'])}", ""]
+    out = [f"## {t['records'].format(d=rec['as_of'])}", ""]
     if not rec["available"]:
-        out += [t["records_na"].format(note=rec.get("note", "")), ""]
-    elif rec["n_differences"] == 0 and not any(x.get("columns_added") or x.get("columns_removed")
-                                               for x in rec["tables"].values()):
-        out += [t["records_none"].format(d=rec["as_of"]), ""]
-    else:
-        for name, x in rec["tables"].items():
-            if "note" in x:
-                out += [f"**{name}**: {x['note']}", ""]
-                continue
-            n = len(x["added"]) + len(x["removed"]) + len(x["changed"])
-            if n == 0 and not x["columns_added"] and not x["columns_removed"]:
-                continue
-            out += [f"**{name}** ({t['key']}: {', '.join(x['key'])})", ""]
-            for k in ("columns_added", "columns_removed"):
-                if x[k]:
-                    out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(_esc(c) for c in x[k])}", ""]
-            rows = []
-            for c in x["changed"]:
-                key = ", ".join(c["key"][k] for k in x["key"])
-                rows += [[t["changed"], key, ch["column"], ch["old"], ch["new"]] for ch in c["changes"]]
-            for k in ("added", "removed"):
-                for r in x[k]:
-                    key = ", ".join(r.get(c, "") for c in x["key"])
-                    rest = "; ".join(f"{c}={v}" for c, v in r.items() if c not in x["key"])
-                    rows.append([t[k], key, "", "" if k == "added" else rest, rest if k == "added" else ""])
-            out += _table(["", t["record"], t["column"], t["old"], t["new_val"]], rows, limit, more)
-    return "\n".join(out).rstrip("\n") + "\n"
+        return out + [t["records_na"].format(note=rec.get("note", "")), ""]
+    if rec["n_differences"] == 0 and not any(x.get("columns_added") or x.get("columns_removed")
+                                             for x in rec["tables"].values()):
+        return out + [t["records_none"].format(d=rec["as_of"]), ""]
+    for name, x in rec["tables"].items():
+        if "note" in x:
+            out += [f"**{name}**: {x['note']}", ""]
+            continue
+        n = len(x["added"]) + len(x["removed"]) + len(x["changed"])
+        if n == 0 and not x["columns_added"] and not x["columns_removed"]:
+            continue
+        out += [f"**{name}** ({t['key']}: {', '.join(x['key'])})", ""]
+        for k in ("columns_added", "columns_removed"):
+            if x[k]:
+                out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(_esc(c) for c in x[k])}", ""]
+        out += _table(["", t["record"], t["column"], t["old"], t["new_val"]], _record_rows(x, t), limit, t["more"])
+    return out
 
+
+#: The parts of the comparison, in order.
+_PARTS = (_runs, _flags, _patients, _events, _follow_up, _headline, _records)
+
+
+def format_comparison(d: dict, lang: str = "en", limit: int | None = 200) -> str:
+    """The comparison as Markdown (``lang`` en or zh).
+
+    Lists longer than ``limit`` (patients, events, records) are cut there with a line saying how many
+    more the JSON holds; ``None`` or 0 lists everything.
+    """
+    t = _words(lang, level_text([d["a"].get("conf_level"), d["b"].get("conf_level")]))
+    out = [line for part in _PARTS for line in part(d, t, limit)]
+    return "\n".join(out).rstrip("\n") + "\n"
