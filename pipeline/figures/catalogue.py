@@ -55,66 +55,9 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     tl = text_lang or lang
     a = config.analysis
     level = ci_level(a.conf_level)
-    specs: list[FigureSpec] = []
-    omitted: list[Omitted] = []
-    labels_by = {c.by: c.label for c in a.comparisons}
-    immortal = {c.by for c in a.comparisons if c.accrues_after_index}
-
-    steps = patient_flow(res.adsl, cutoff_report, a.evaluable_min_cycles, a.extended_min_cycles, lang)
-    specs.append(FigureSpec("patient_flow", "cohort", caption("flow", tl, cutoff=config.cutoff.isoformat()),
-                            lambda: plot_patient_flow(steps, lang=lang).figure))
-    cap_n = config.report.max_patients_per_figure
-    sw_all = swimmer_data(res.adsl, res.adtte, res.adrs)
-    sw = evenly_spaced(sw_all, "end", cap_n)
-    if len(sw):
-        cap = caption("swimmer", tl, L=a.cycle_length_days)
-        if len(sw) < len(sw_all):
-            cap += caption("sampled", tl, k=len(sw), n=len(sw_all), by=caption("by_time_on_study", tl))
-        specs.append(FigureSpec("swimmer", "cohort", cap,
-                                lambda: plot_swimmer(sw, cycle_length_days=a.cycle_length_days, lang=lang).figure))
-
-    wf_all = waterfall_data(res.adsl, res.response.patients)
-    if wf_all is not None:
-        wf = evenly_spaced(wf_all, "best_pct_change", cap_n)
-        cap = caption("waterfall", tl, n=len(wf_all))
-        if "followed_by" in res.adsl:
-            fb = wf_all["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
-            counts = ", ".join(f"{k.replace('dflc', 'dFLC')} {v}" for k, v in fb.value_counts().sort_index().items())
-            cap += caption("waterfall_measures", tl, counts=counts)
-        if len(wf) < len(wf_all):
-            cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))
-        specs.append(FigureSpec("waterfall_best_change", "response", cap,
-                                lambda: plot_waterfall(wf, lang=lang).figure))
-    else:
-        omitted.append(Omitted("waterfall_best_change", "response", caption("no_waterfall", tl, src=res.response.source)))
-    if res.by_cycle is not None and not res.by_cycle.empty:
-        specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl),
-                                lambda: plot_response_by_cycle(res.by_cycle, lang=lang).figure))
-    else:
-        omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
-
-    panels = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons,
-                       labels_by=labels_by, lang=lang, level=level)
-    for p in panels:
-        by = p.group_by
-        ep_name = L.tr(p.endpoint, tl)
-        ep_txt = L.lower_first(ep_name, tl)
-        what = L.comparison_name(by, labels_by.get(by), tl)
-        what_l = L.lower_first(what, tl)
-        n = sum(int(c.fit.n) for c in p.curves)
-        if by is None:
-            cap = caption("km_overall", tl, ep=ep_txt, n=n, level=level, conf=t(f"conf_name.{a.conf_type}", tl))
-            section = "survival"
-        elif p.landmark:
-            cap = caption("km_landmark", tl, ep=ep_txt, what=what_l, L=a.landmark_days, cl=a.cycle_length_days)
-            section = "comparisons"
-        else:
-            cap = caption("km_by", tl, ep=ep_txt, what=what_l, level=level)
-            if by in immortal:
-                cap += caption("km_immortal", tl)
-            section = "comparisons"
-        specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
-
+    specs = _cohort_specs(res, config, cutoff_report, lang, tl)
+    more, omitted = _response_specs(res, config, lang, tl)
+    specs += more + _km_specs(res, config, lang, tl)
     if res.literature:
         specs.append(FigureSpec("literature_orr", "response",
                                 t("cap_literature", tl, ci=ci_label(res.literature["conf_level"])),
@@ -134,6 +77,77 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
 
     specs += adjusted_specs(res, config, lang, tl)
     return specs, omitted
+
+
+def _cohort_specs(res: AnalysisResult, config: StudyConfig, cutoff_report: dict | None, lang: str,
+                  tl: str) -> list[FigureSpec]:
+    """The patient flow and the swimmer plot (at most ``max_patients_per_figure`` patients)."""
+    a = config.analysis
+    steps = patient_flow(res.adsl, cutoff_report, a.evaluable_min_cycles, a.extended_min_cycles, lang)
+    specs = [FigureSpec("patient_flow", "cohort", caption("flow", tl, cutoff=config.cutoff.isoformat()),
+                        lambda: plot_patient_flow(steps, lang=lang).figure)]
+    sw_all = swimmer_data(res.adsl, res.adtte, res.adrs)
+    sw = evenly_spaced(sw_all, "end", config.report.max_patients_per_figure)
+    if len(sw):
+        cap = caption("swimmer", tl, L=a.cycle_length_days)
+        if len(sw) < len(sw_all):
+            cap += caption("sampled", tl, k=len(sw), n=len(sw_all), by=caption("by_time_on_study", tl))
+        specs.append(FigureSpec("swimmer", "cohort", cap,
+                                lambda: plot_swimmer(sw, cycle_length_days=a.cycle_length_days, lang=lang).figure))
+    return specs
+
+
+def _response_specs(res: AnalysisResult, config: StudyConfig, lang: str,
+                    tl: str) -> tuple[list[FigureSpec], list[Omitted]]:
+    """The waterfall (raw values only) and the response by cycle, or why they are left out."""
+    specs: list[FigureSpec] = []
+    omitted: list[Omitted] = []
+    wf_all = waterfall_data(res.adsl, res.response.patients)
+    if wf_all is not None:
+        wf = evenly_spaced(wf_all, "best_pct_change", config.report.max_patients_per_figure)
+        cap = caption("waterfall", tl, n=len(wf_all))
+        if "followed_by" in res.adsl:
+            fb = wf_all["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
+            counts = ", ".join(f"{k.replace('dflc', 'dFLC')} {v}" for k, v in fb.value_counts().sort_index().items())
+            cap += caption("waterfall_measures", tl, counts=counts)
+        if len(wf) < len(wf_all):
+            cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))
+        specs.append(FigureSpec("waterfall_best_change", "response", cap,
+                                lambda: plot_waterfall(wf, lang=lang).figure))
+    else:
+        omitted.append(Omitted("waterfall_best_change", "response", caption("no_waterfall", tl, src=res.response.source)))
+    if res.by_cycle is not None and not res.by_cycle.empty:
+        specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl),
+                                lambda: plot_response_by_cycle(res.by_cycle, lang=lang).figure))
+    else:
+        omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
+    return specs, omitted
+
+
+def _km_specs(res: AnalysisResult, config: StudyConfig, lang: str, tl: str) -> list[FigureSpec]:
+    """One Kaplan-Meier figure per endpoint overall (survival section), per grouping and per landmark
+    analysis (comparisons section)."""
+    a = config.analysis
+    level = ci_level(a.conf_level)
+    labels_by = {c.by: c.label for c in a.comparisons}
+    immortal = {c.by for c in a.comparisons if c.accrues_after_index}
+    specs = []
+    for p in km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons,
+                       labels_by=labels_by, lang=lang, level=level):
+        by = p.group_by
+        ep_txt = L.lower_first(L.tr(p.endpoint, tl), tl)
+        what_l = L.lower_first(L.comparison_name(by, labels_by.get(by), tl), tl)
+        n = sum(int(c.fit.n) for c in p.curves)
+        if by is None:
+            cap = caption("km_overall", tl, ep=ep_txt, n=n, level=level, conf=t(f"conf_name.{a.conf_type}", tl))
+        elif p.landmark:
+            cap = caption("km_landmark", tl, ep=ep_txt, what=what_l, L=a.landmark_days, cl=a.cycle_length_days)
+        else:
+            cap = caption("km_by", tl, ep=ep_txt, what=what_l, level=level)
+            cap += caption("km_immortal", tl) if by in immortal else ""
+        section = "survival" if by is None else "comparisons"
+        specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
+    return specs
 
 
 def evenly_spaced(df: pd.DataFrame, by: str, k: int) -> pd.DataFrame:

@@ -101,7 +101,7 @@ def ph_display(models: list[dict], lang: str) -> DisplayTable:
             flag = " †" if x["p"] < 0.05 else ""
             rows.append([L.tr(m["endpoint"], lang) if i == 0 else "", name,
                          f"{fmt.fmt_num(x['chisq'], 2)} ({x['df']})", fmt.fmt_p(x["p"]) + flag])
-    cols = [t("c_endpoint", lang), t("c_term", lang), t("c_chisq_df", lang), t("c_p", lang)]
+    cols = [t("c_endpoint", lang), t("c_ph_term", lang), t("c_chisq_df", lang), t("c_p", lang)]
     return DisplayTable("ph_test", t("t_ph", lang), cols, rows, [t("fn_ph", lang)])
 
 
