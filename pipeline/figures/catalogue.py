@@ -24,7 +24,7 @@ from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, wa
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
 from pipeline.meta.words import ci_label
 from pipeline.text.fmt import level as ci_level
-from pipeline.text.i18n import t
+from pipeline.text.i18n import t, words
 
 
 @dataclass
@@ -44,69 +44,9 @@ class Omitted:
     reason: str
 
 
-CAPTIONS = {
-    "flow": {"en": "Patient flow from the data export to the analysed populations (cut-off {cutoff}).",
-             "zh": "从数据导出到各分析人群的患者流程（数据截止日期 {cutoff}）。"},
-    "swimmer": {"en": "Time on study for each patient (pseudonymous study IDs), from the start of treatment to "
-                      "the last follow-up. Bar colour: best overall response; ticks: assumed start of each cycle "
-                      "({L}-day cycles); markers: onset of response (≥ PR), progression, death, alive at last "
-                      "contact; square at left: extramedullary disease.",
-                "zh": "每例患者（研究编号）自治疗开始至末次随访的时间。柱颜色为最佳总体疗效；刻度为各周期的推定开始时间"
-                      "（每周期 {L} 天）；标记为疗效（≥PR）出现、疾病进展、死亡及末次随访时存活；左侧方块表示髓外病变。"},
-    "waterfall": {"en": "Best percentage change from baseline of the measure each patient is followed by (serum or "
-                        "urine M-protein, dFLC or marrow plasma cells, per IMWG 2016), one bar per patient with "
-                        "a raw value (n = {n}), coloured by best overall response. Dashed lines: −50% (PR) and "
-                        "−90% (VGPR) thresholds.",
-                  "zh": "每例患者随访指标（依 IMWG 2016：血清或尿 M 蛋白、dFLC 或骨髓浆细胞）较基线的最佳变化百分比，"
-                        "每柱一例有原始数值的患者（n = {n}），颜色为最佳总体疗效。虚线：−50%（PR）与 −90%（VGPR）阈值。"},
-    "waterfall_measures": {"en": " Measure followed (patients): {counts}.", "zh": " 随访指标（例数）：{counts}。"},
-    "sampled": {"en": " Shown: {k} of the {n} patients, evenly spaced by {by} so the whole range appears (a "
-                      "plot of every patient would not be legible); every patient is in derived/adsl.csv.",
-                "zh": " 图中显示 {n} 例中的 {k} 例，按{by}等距抽取以覆盖全部范围（逐例绘制将无法辨认）；全部患者见 "
-                      "derived/adsl.csv。"},
-    "by_time_on_study": {"en": "time on study", "zh": "随访时间"},
-    "by_best_change": {"en": "best change from baseline", "zh": "较基线最佳变化"},
-    "by_cycle": {"en": "Response category at the assessment after each evaluated cycle (single assessments, "
-                       "before confirmation); n = patients assessed at that cycle.",
-                 "zh": "各评估周期后的疗效分类（单次评估，未经确认）；n 为该周期接受评估的患者数。"},
-    "km_overall": {"en": "Kaplan-Meier estimate of {ep}, all patients (n = {n}). Shaded band: pointwise "
-                         "{level}% CI ({conf}); tick marks: censored; dashed lines: median.",
-                   "zh": "全部患者（n = {n}）{ep}的 Kaplan-Meier 曲线。阴影为逐点 {level}% 置信区间（{conf}）；"
-                         "竖线标记为删失；虚线为中位时间。"},
-    "km_by": {"en": "Kaplan-Meier estimates of {ep} by {what}. Log-rank test; hazard ratio from a Cox model "
-                    "(Efron ties) with its {level}% CI. Tick marks: censored; dashed lines: medians.",
-              "zh": "按{what}分组的{ep} Kaplan-Meier 曲线。组间比较采用 Log-rank 检验；风险比来自 Cox 模型"
-                    "（Efron 结点处理）及其 {level}% 置信区间。竖线标记为删失；虚线为中位时间。"},
-    "km_immortal": {"en": " Caution: the grouping accrues after time zero, so this comparison is exposed to "
-                          "immortal-time bias (a patient must survive long enough to receive the cycles); see the "
-                          "landmark analysis.",
-                    "zh": " 注意：该分组在时间零点之后才形成，存在不朽时间偏倚（患者须存活足够长才能接受这些周期）；"
-                          "请参考界标分析。"},
-    "km_landmark": {"en": "Landmark analysis of {ep} by {what} at day {L}: patients with an event or censoring "
-                          "before day {L} are excluded, the clock restarts at day {L}, and groups are by cycles "
-                          "started by day {L} (cycle k assumed to start on day (k − 1) × {cl}).",
-                    "zh": "按{what}分组的{ep}界标分析（第 {L} 天）：第 {L} 天前发生事件或删失的患者被排除，"
-                          "时间自第 {L} 天重新计算，分组依据第 {L} 天前已开始的周期数（第 k 周期推定于第 (k − 1) × {cl} 天开始）。"},
-    "forest": {"en": "Hazard ratios (Cox model, Efron ties) with {level}% CIs for every comparison, PFS and OS; "
-                     "log-rank p. Comparisons of more than two groups have a log-rank test only.",
-               "zh": "各比较的 PFS 与 OS 风险比（Cox 模型，Efron 结点处理）及 {level}% 置信区间，P 值来自 Log-rank 检验。"
-                     "多于两组的比较仅报告 Log-rank 检验。"},
-    "no_waterfall": {"en": "Waterfall plot omitted: the data have no raw M-protein, FLC or marrow values "
-                           "(response source: {src}), so there is no best % change to draw.",
-                     "zh": "未绘制瀑布图：数据中没有 M 蛋白、游离轻链或骨髓的原始数值（疗效来源：{src}），无法计算最佳变化百分比。"},
-    "no_by_cycle": {"en": "Response by cycle omitted: the data have no per-cycle assessments.",
-                    "zh": "未绘制各周期疗效图：数据中没有按周期的疗效评估。"},
-    "no_forest": {"en": "Forest plot omitted: no comparison has a hazard ratio.",
-                  "zh": "未绘制森林图：没有可估计风险比的比较。"},
-}
-
-CONF_NAMES = {"log-log": {"en": "log-log transform", "zh": "log-log 变换"},
-              "log": {"en": "log transform", "zh": "log 变换"},
-              "plain": {"en": "plain (linear)", "zh": "线性"}}
-
-
 def caption(key: str, lang: str, **kw: object) -> str:
-    return CAPTIONS[key][lang].format(**kw)
+    """The caption ``key`` (``cap.<key>`` in ``pipeline/text/``), formatted with ``kw``."""
+    return words(lang)[f"cap.{key}"].format(**kw)
 
 
 def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict | None = None,
@@ -115,66 +55,9 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     tl = text_lang or lang
     a = config.analysis
     level = ci_level(a.conf_level)
-    specs: list[FigureSpec] = []
-    omitted: list[Omitted] = []
-    labels_by = {c.by: c.label for c in a.comparisons}
-    immortal = {c.by for c in a.comparisons if c.accrues_after_index}
-
-    steps = patient_flow(res.adsl, cutoff_report, a.evaluable_min_cycles, a.extended_min_cycles, lang)
-    specs.append(FigureSpec("patient_flow", "cohort", caption("flow", tl, cutoff=config.cutoff.isoformat()),
-                            lambda: plot_patient_flow(steps, lang=lang).figure))
-    cap_n = config.report.max_patients_per_figure
-    sw_all = swimmer_data(res.adsl, res.adtte, res.adrs)
-    sw = evenly_spaced(sw_all, "end", cap_n)
-    if len(sw):
-        cap = caption("swimmer", tl, L=a.cycle_length_days)
-        if len(sw) < len(sw_all):
-            cap += caption("sampled", tl, k=len(sw), n=len(sw_all), by=caption("by_time_on_study", tl))
-        specs.append(FigureSpec("swimmer", "cohort", cap,
-                                lambda: plot_swimmer(sw, cycle_length_days=a.cycle_length_days, lang=lang).figure))
-
-    wf_all = waterfall_data(res.adsl, res.response.patients)
-    if wf_all is not None:
-        wf = evenly_spaced(wf_all, "best_pct_change", cap_n)
-        cap = caption("waterfall", tl, n=len(wf_all))
-        if "followed_by" in res.adsl:
-            fb = wf_all["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
-            counts = ", ".join(f"{k.replace('dflc', 'dFLC')} {v}" for k, v in fb.value_counts().sort_index().items())
-            cap += caption("waterfall_measures", tl, counts=counts)
-        if len(wf) < len(wf_all):
-            cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))
-        specs.append(FigureSpec("waterfall_best_change", "response", cap,
-                                lambda: plot_waterfall(wf, lang=lang).figure))
-    else:
-        omitted.append(Omitted("waterfall_best_change", "response", caption("no_waterfall", tl, src=res.response.source)))
-    if res.by_cycle is not None and not res.by_cycle.empty:
-        specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl),
-                                lambda: plot_response_by_cycle(res.by_cycle, lang=lang).figure))
-    else:
-        omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
-
-    panels = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons,
-                       labels_by=labels_by, lang=lang, level=level)
-    for p in panels:
-        by = p.group_by
-        ep_name = L.tr(p.endpoint, tl)
-        ep_txt = ep_name if tl == "zh" else ep_name.lower()
-        what = L.comparison_name(by, labels_by.get(by), tl)
-        what_l = L.lower_first(what, tl)
-        n = sum(int(c.fit.n) for c in p.curves)
-        if by is None:
-            cap = caption("km_overall", tl, ep=ep_txt, n=n, level=level, conf=CONF_NAMES[a.conf_type][tl])
-            section = "survival"
-        elif p.landmark:
-            cap = caption("km_landmark", tl, ep=ep_txt, what=what_l, L=a.landmark_days, cl=a.cycle_length_days)
-            section = "comparisons"
-        else:
-            cap = caption("km_by", tl, ep=ep_txt, what=what_l, level=level)
-            if by in immortal:
-                cap += caption("km_immortal", tl)
-            section = "comparisons"
-        specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
-
+    specs = _cohort_specs(res, config, cutoff_report, lang, tl)
+    more, omitted = _response_specs(res, config, lang, tl)
+    specs += more + _km_specs(res, config, lang, tl)
     if res.literature:
         specs.append(FigureSpec("literature_orr", "response",
                                 t("cap_literature", tl, ci=ci_label(res.literature["conf_level"])),
@@ -194,6 +77,77 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
 
     specs += adjusted_specs(res, config, lang, tl)
     return specs, omitted
+
+
+def _cohort_specs(res: AnalysisResult, config: StudyConfig, cutoff_report: dict | None, lang: str,
+                  tl: str) -> list[FigureSpec]:
+    """The patient flow and the swimmer plot (at most ``max_patients_per_figure`` patients)."""
+    a = config.analysis
+    steps = patient_flow(res.adsl, cutoff_report, a.evaluable_min_cycles, a.extended_min_cycles, lang)
+    specs = [FigureSpec("patient_flow", "cohort", caption("flow", tl, cutoff=config.cutoff.isoformat()),
+                        lambda: plot_patient_flow(steps, lang=lang).figure)]
+    sw_all = swimmer_data(res.adsl, res.adtte, res.adrs)
+    sw = evenly_spaced(sw_all, "end", config.report.max_patients_per_figure)
+    if len(sw):
+        cap = caption("swimmer", tl, L=a.cycle_length_days)
+        if len(sw) < len(sw_all):
+            cap += caption("sampled", tl, k=len(sw), n=len(sw_all), by=caption("by_time_on_study", tl))
+        specs.append(FigureSpec("swimmer", "cohort", cap,
+                                lambda: plot_swimmer(sw, cycle_length_days=a.cycle_length_days, lang=lang).figure))
+    return specs
+
+
+def _response_specs(res: AnalysisResult, config: StudyConfig, lang: str,
+                    tl: str) -> tuple[list[FigureSpec], list[Omitted]]:
+    """The waterfall (raw values only) and the response by cycle, or why they are left out."""
+    specs: list[FigureSpec] = []
+    omitted: list[Omitted] = []
+    wf_all = waterfall_data(res.adsl, res.response.patients)
+    if wf_all is not None:
+        wf = evenly_spaced(wf_all, "best_pct_change", config.report.max_patients_per_figure)
+        cap = caption("waterfall", tl, n=len(wf_all))
+        if "followed_by" in res.adsl:
+            fb = wf_all["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
+            counts = ", ".join(f"{k.replace('dflc', 'dFLC')} {v}" for k, v in fb.value_counts().sort_index().items())
+            cap += caption("waterfall_measures", tl, counts=counts)
+        if len(wf) < len(wf_all):
+            cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))
+        specs.append(FigureSpec("waterfall_best_change", "response", cap,
+                                lambda: plot_waterfall(wf, lang=lang).figure))
+    else:
+        omitted.append(Omitted("waterfall_best_change", "response", caption("no_waterfall", tl, src=res.response.source)))
+    if res.by_cycle is not None and not res.by_cycle.empty:
+        specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl),
+                                lambda: plot_response_by_cycle(res.by_cycle, lang=lang).figure))
+    else:
+        omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
+    return specs, omitted
+
+
+def _km_specs(res: AnalysisResult, config: StudyConfig, lang: str, tl: str) -> list[FigureSpec]:
+    """One Kaplan-Meier figure per endpoint overall (survival section), per grouping and per landmark
+    analysis (comparisons section)."""
+    a = config.analysis
+    level = ci_level(a.conf_level)
+    labels_by = {c.by: c.label for c in a.comparisons}
+    immortal = {c.by for c in a.comparisons if c.accrues_after_index}
+    specs = []
+    for p in km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons,
+                       labels_by=labels_by, lang=lang, level=level):
+        by = p.group_by
+        ep_txt = L.lower_first(L.tr(p.endpoint, tl), tl)
+        what_l = L.lower_first(L.comparison_name(by, labels_by.get(by), tl), tl)
+        n = sum(int(c.fit.n) for c in p.curves)
+        if by is None:
+            cap = caption("km_overall", tl, ep=ep_txt, n=n, level=level, conf=t(f"conf_name.{a.conf_type}", tl))
+        elif p.landmark:
+            cap = caption("km_landmark", tl, ep=ep_txt, what=what_l, L=a.landmark_days, cl=a.cycle_length_days)
+        else:
+            cap = caption("km_by", tl, ep=ep_txt, what=what_l, level=level)
+            cap += caption("km_immortal", tl) if by in immortal else ""
+        section = "survival" if by is None else "comparisons"
+        specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
+    return specs
 
 
 def evenly_spaced(df: pd.DataFrame, by: str, k: int) -> pd.DataFrame:

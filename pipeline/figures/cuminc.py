@@ -20,6 +20,7 @@ from pipeline.figures import labels as L
 from pipeline.figures.style import theme
 from pipeline.stats import cuminc_at, n_at_risk
 from pipeline.text.fmt import fmt_p_eq, missing
+from pipeline.text.fmt import level as ci_level
 from pipeline.vocab import DAYS_PER_MONTH as M
 
 PROGRESSION_COLOUR = "#D55E00"
@@ -44,7 +45,7 @@ def _panel(ax, c: CIFCurve, ticks: Sequence[float], conf_level: float, lang: str
                     label=L.tr("cif_death", lang))
     ax.step(x, f1 + f2, where="post", color="#333333", lw=0.9)
     ci = cuminc_at(c.curves[1], grid, conf_level)
-    level = f"{100 * conf_level:g}"
+    level = ci_level(conf_level)
     ax.step(x, ci["lower"].to_numpy(), where="post", color="#7A2E00", lw=0.9, ls=":",
             label=L.tr("cif_ci", lang, level=level))
     ax.step(x, ci["upper"].to_numpy(), where="post", color="#7A2E00", lw=0.9, ls=":")
@@ -135,19 +136,6 @@ def plot_cuminc(curves: Sequence[CIFCurve], ticks_months: Sequence[float], conf_
     return fig
 
 
-CAPTIONS = {
-    "all": {"en": "Stacked cumulative incidence of progression (bottom) and death without progression (above it), "
-                  "all patients; the top edge is 1 − PFS. Dotted: pointwise {level}% CI of the progression curve "
-                  "(log(−log) transform).",
-            "zh": "全部患者疾病进展（下层）与无进展死亡（上层）的堆积累积发生率，上缘即 1 − PFS。虚线为疾病进展曲线的逐点 "
-                  "{level}% 置信区间（log(−log) 变换）。"},
-    "by": {"en": "Stacked cumulative incidence of progression and death without progression by {what}, one panel per "
-                 "group; Gray's test per event. Dotted: pointwise {level}% CI of the progression curve.",
-           "zh": "按{what}分组的疾病进展与无进展死亡堆积累积发生率，每组一幅；各事件采用 Gray 检验。虚线为疾病进展曲线的逐点 "
-                 "{level}% 置信区间。"},
-}
-
-
 def cuminc_specs(res, config, lang: str, text_lang: str) -> list:
     """Figure specs (section ``competing``) for the overall and each grouping's stacked CIF figure."""
     from pipeline.figures.catalogue import FigureSpec
@@ -155,7 +143,7 @@ def cuminc_specs(res, config, lang: str, text_lang: str) -> list:
     cr = res.competing
     if cr is None or not cr.curves:
         return []
-    level = f"{100 * config.analysis.conf_level:g}"
+    level = ci_level(config.analysis.conf_level)
     labels_by = {c.by: c.label for c in config.analysis.comparisons}
     specs = []
     for by in dict.fromkeys(c.group_by for c in cr.curves):
@@ -163,13 +151,13 @@ def cuminc_specs(res, config, lang: str, text_lang: str) -> list:
         gray = None if by is None or cr.gray.empty else cr.gray[cr.gray["group_by"] == by].to_dict(orient="records")
         if by is None:
             title, name = L.tr("cif_title", lang), "cif_overall"
-            cap = CAPTIONS["all"][text_lang].format(level=level)
+            cap = L.tr("cap.cif_all", text_lang, level=level)
         else:
             what = L.comparison_name(by, labels_by.get(by), lang)
             title = L.tr("cif_title_by", lang, what=L.lower_first(what, lang))
             name = f"cif_{''.join(ch if ch.isalnum() else '_' for ch in by).strip('_').lower()}"
             what_t = L.lower_first(L.comparison_name(by, labels_by.get(by), text_lang), text_lang)
-            cap = CAPTIONS["by"][text_lang].format(what=what_t, level=level)
+            cap = L.tr("cap.cif_by", text_lang, what=what_t, level=level)
         specs.append(FigureSpec(name, "competing", cap, _maker(cs, res.ticks_months, config.analysis.conf_level,
                                                               gray, title, lang), group_by=by))
     return specs

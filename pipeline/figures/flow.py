@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from pipeline.figures import labels as L
 from pipeline.figures.style import theme
+from pipeline.text.i18n import join
 
 
 @dataclass
@@ -48,7 +49,7 @@ def patient_flow(adsl: pd.DataFrame, cutoff_report: dict | None, evaluable_min_c
         FlowStep("export", L.tr("flow_export", lang), n_cohort + len(late),
                  L.tr("flow_after_cutoff", lang), len(late)),
         FlowStep("cohort", L.tr("flow_cohort", lang, cutoff=cutoff), n_cohort,
-                 L.tr("flow_fewer_detail", lang, k=evaluable_min_cycles, lines=("，" if lang == "zh" else ", ").join(few_lines)),
+                 L.tr("flow_fewer_detail", lang, k=evaluable_min_cycles, lines=join(few_lines, lang, "sep_comma")),
                  n_cohort - n_eval,
                  notes=[L.tr("flow_censored", lang, d=n_dc, p=n_pc)] if (n_dc or n_pc) else []),
         FlowStep("evaluable", L.tr("flow_evaluable", lang, k=evaluable_min_cycles), n_eval),

@@ -17,6 +17,8 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib import font_manager, ft2font
 
+from pipeline.text.zh import FONT_PROBE
+
 log = logging.getLogger("mmcohort")
 
 #: Okabe & Ito (2008), in the order groups get them (blue and vermillion first: the two-arm case).
@@ -98,7 +100,7 @@ def find_cjk_font() -> str | None:
             ft = ft2font.FT2Font(f.fname)
         except (OSError, RuntimeError, ValueError):
             continue
-        if all(ft.get_char_index(ord(ch)) for ch in "生存月周期患者"):
+        if all(ft.get_char_index(ord(ch)) for ch in FONT_PROBE):
             return f.name
     return None
 

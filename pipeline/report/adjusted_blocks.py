@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pipeline.figures import labels as L
 from pipeline.report import adjusted_tables as A
-from pipeline.text.i18n import t
+from pipeline.text import fmt
+from pipeline.text.i18n import join, t
 
 
 def baseline_blocks(res, config, lang: str, b) -> list[dict]:
@@ -63,21 +64,20 @@ def methods_blocks(config, lang: str) -> list[dict]:
             elif c.threshold is not None:
                 covs.append(f"{name} (≥ {c.threshold:g} vs < {c.threshold:g})")
             elif c.reference is not None:
-                covs.append(f"{name} (ref. {c.reference})" if lang == "en" else f"{name}（参照：{c.reference}）")
+                covs.append(t("cov_ref", lang, name=name, ref=c.reference))
             else:
                 covs.append(name)
-        sep = "; " if lang == "en" else "；"
         strata = t("fn_strata", lang, s=A.cov_name(m.strata, lang)) if m.strata else ""
-        eps = (" and " if lang == "en" else "与").join(L.tr(e, lang) for e in m.endpoints)
+        eps = join([L.tr(e, lang) for e in m.endpoints], lang, "sep_and")
         out.append({"kind": "p", "text": t("m_cox", lang, eps=eps, ties=m.ties.capitalize(), strata=strata,
-                                            covs=sep.join(covs), level=f"{100 * a.conf_level:g}")})
+                                            covs=join(covs, lang, "sep_clause"), level=fmt.level(a.conf_level))})
     if a.table1_by is not None:
         what = L.lower_first(L.comparison_name(a.table1_by, comps.get(a.table1_by), lang), lang)
         out.append({"kind": "p", "text": t("m_t1by", lang, what=what)})
     if a.subgroups is not None:
         by = a.subgroups.comparison or a.comparisons[0].by
         what = L.lower_first(L.comparison_name(by, comps.get(by), lang), lang)
-        names = (", " if lang == "en" else "、").join(A.cov_name(v, lang) for v in a.subgroups.by)
+        names = join([A.cov_name(v, lang) for v in a.subgroups.by], lang)
         comp = next(c for c in a.comparisons if c.by == by)
         vs = (f"≥ {comp.threshold:g} vs < {comp.threshold:g}" if comp.threshold is not None
               else t("vs", lang, a=L.group_name("yes", lang), b=L.group_name("no", lang)) if by in ("emd_any", "high_risk_fish")

@@ -9,18 +9,14 @@ from pipeline.analysis.table1 import CATEGORICAL, CONTINUOUS
 from pipeline.figures import labels as L
 from pipeline.report.tables import DisplayTable
 from pipeline.text import fmt
-from pipeline.text.i18n import TABLE1_ZH, level, t
+from pipeline.text.i18n import level, t, table1_label
 
 _EN_NAMES = {c: lab for c, lab in CONTINUOUS} | {c: lab for c, lab, _ in CATEGORICAL}
 
 
 def cov_name(cov: str, lang: str) -> str:
     """A covariate's readable name (Table 1's label, a comparison's name, else the column)."""
-    if lang == "zh" and cov in TABLE1_ZH:
-        return TABLE1_ZH[cov]
-    if lang == "en" and cov in _EN_NAMES:
-        return _EN_NAMES[cov]
-    return L.comparison_name(cov, None, lang)
+    return table1_label(cov, lang, _EN_NAMES.get(cov, "")) or L.comparison_name(cov, None, lang)
 
 
 def term_label(term: dict, lang: str) -> str:
@@ -45,7 +41,7 @@ def _hr(d: dict, hr="hr", lo="hr_ci_low", hi="hr_ci_high") -> str:
 
 
 def _lvl(conf_level: float) -> str:
-    return f"{100 * conf_level:g}"
+    return fmt.level(conf_level)
 
 
 def cox_display(models: list[dict], endpoint: str, lang: str, conf_level: float) -> DisplayTable:
@@ -105,7 +101,7 @@ def ph_display(models: list[dict], lang: str) -> DisplayTable:
             flag = " †" if x["p"] < 0.05 else ""
             rows.append([L.tr(m["endpoint"], lang) if i == 0 else "", name,
                          f"{fmt.fmt_num(x['chisq'], 2)} ({x['df']})", fmt.fmt_p(x["p"]) + flag])
-    cols = [t("c_endpoint", lang), t("c_term", lang), t("c_chisq_df", lang), t("c_p", lang)]
+    cols = [t("c_endpoint", lang), t("c_ph_term", lang), t("c_chisq_df", lang), t("c_p", lang)]
     return DisplayTable("ph_test", t("t_ph", lang), cols, rows, [t("fn_ph", lang)])
 
 
@@ -124,7 +120,7 @@ def table1_by_display(tab: pd.DataFrame, by: str, label: str | None, lang: str) 
     heads = [L.group_label(by, g, lang, label) for g in groups]
     rows, kinds = [], []
     for r in tab.to_dict(orient="records"):
-        name = TABLE1_ZH.get(r["variable"], r["label"]) if lang == "zh" else r["label"]
+        name = table1_label(r["variable"], lang, r["label"])
         if r["level"] is not None and not fmt.missing(r["level"]):
             name = f"{name}: {level(str(r['level']), lang)}"
         test = "" if fmt.missing(r.get("test")) else t(f"test_{r['test']}", lang)

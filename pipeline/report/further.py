@@ -1,7 +1,7 @@
 """Report blocks for the further endpoints (DOR, TTNT, TTR), competing risks and RMST (MODELS.md section 2).
 
 ``further_blocks`` returns the blocks of the survival section's sub-sections, ``further_methods`` the
-Methods paragraphs; both in English or Chinese through the i18n table. CI labels come from
+Methods paragraphs; both in English or Chinese, their words in ``pipeline/text/``. CI labels come from
 ``analysis.conf_level``.
 """
 
@@ -14,18 +14,11 @@ import pandas as pd
 from pipeline.figures import labels as L
 from pipeline.report.tables import DisplayTable
 from pipeline.text import fmt
-from pipeline.text.i18n import t
+from pipeline.text.i18n import join, t
 
 
 def _level(config) -> str:
-    return f"{100 * config.analysis.conf_level:g}"
-
-
-def _pct_ci(est, lo, hi) -> str:
-    if fmt.missing(est):
-        return fmt.DASH
-    ci = "" if fmt.missing(lo) or fmt.missing(hi) else f" ({100 * lo:.1f}–{100 * hi:.1f})"
-    return f"{100 * est:.1f}{ci}"
+    return fmt.level(config.analysis.conf_level)
 
 
 def _group(by, grp, lang, labels_by) -> str:
@@ -47,7 +40,7 @@ def cif_display(cr, config, lang: str) -> DisplayTable:
             e = e.set_index("time_months")
             name = _group(by, grp, lang, labels_by) if i == 0 else ""
             rows.append([name, t(f"ev_{event}", lang), str(int(e["n"].iloc[0])), str(int(e["events"].iloc[0]))]
-                        + [_pct_ci(e.loc[tm, "estimate"], e.loc[tm, "lower"], e.loc[tm, "upper"]) for tm in times])
+                        + [fmt.fmt_prop_ci(e.loc[tm, "estimate"], e.loc[tm, "lower"], e.loc[tm, "upper"]) for tm in times])
             kinds.append("")
     cols = [t("c_group", lang), t("c_event", lang), "n", t("c_events", lang)]
     cols += [t("c_at_ci", lang, t=float(tm), level=_level(config)) for tm in times]
@@ -112,8 +105,7 @@ def not_published_note(config, lang: str) -> str | None:
     flagged = list(config.report.not_in_published_study)
     if not flagged:
         return None
-    sep = ", " if lang == "en" else "、"
-    return t("not_published", lang, what=sep.join(t(f"np_{k}", lang) for k in flagged))
+    return t("not_published", lang, what=join([t(f"np_{k}", lang) for k in flagged], lang))
 
 
 def survival_table_note(config, lang: str) -> list[dict]:
@@ -122,8 +114,7 @@ def survival_table_note(config, lang: str) -> list[dict]:
                and e in config.report.not_in_published_study]
     if not flagged:
         return []
-    sep = ", " if lang == "en" else "、"
-    what = sep.join(L.tr(f"{e}_short", lang) for e in flagged)
+    what = join([L.tr(f"{e}_short", lang) for e in flagged], lang)
     return [{"kind": "note", "text": t("np_rows", lang, what=what)}]
 
 
@@ -174,44 +165,17 @@ def further_blocks(res, config, table: Callable, figure: Callable, figures: Sequ
 def further_methods(config, lang: str) -> list[dict]:
     """Methods paragraphs for the further endpoints, competing risks and RMST that the config turned on."""
     a = config.analysis
-    level = _level(config)
+    level = fmt.level(a.conf_level)
     out: list[dict] = []
-    zh = lang == "zh"
     if "RSD" in a.endpoints or "TTNT" in a.endpoints:
-        out.append({"kind": "p", "text": (
-            "缓解持续时间（DOR，ADaM 参数 RSD）：仅限缓解患者（PR 及以上，MR 不计为缓解），自首次达到缓解（经确认）的评估日期"
-            "至疾病进展或死亡，删失规则同 PFS。至下一线治疗时间（TTNT）：自治疗开始至下一线治疗开始或死亡（以先发生者为准），"
-            "其余患者删失于末次随访日期。至缓解时间（TTR）：缓解患者自治疗开始至首次缓解的时间，以中位数与范围描述。"
-            "DOR 与 TTNT 采用与 PFS、OS 相同的 Kaplan-Meier 方法、Log-rank 检验与 Cox 模型。"
-            if zh else
-            "Duration of response (DOR; ADaM parameter RSD, as admiralonco names it): among responders (PR or better; "
-            "MR is not a response), from the first assessment with a confirmed response to progression or death, "
-            "censored as PFS is. Time to next treatment (TTNT): from the start of treatment to the start of the next "
-            "line or death, whichever came first, censored at the last contact. Time to response (TTR): among "
-            "responders, from the start of treatment to the first response, described by its median and range. DOR "
-            "and TTNT were analysed with the same Kaplan-Meier, log-rank and Cox methods as PFS and OS.")})
+        out.append({"kind": "p", "text": t("m_further_endpoints", lang)})
     if a.competing_risks.enabled:
-        covs = ", ".join(a.competing_risks.covariates) or ("无" if zh else "none")
-        out.append({"kind": "p", "text": (
-            "竞争风险：以无进展死亡为竞争事件，采用 Aalen-Johansen 方法估计疾病进展的累积发生率（与 R cmprsk::cuminc 一致），"
-            f"方差采用 Gray 方法，逐点 {level}% 置信区间采用 log(−log) 变换；组间比较采用 Gray 检验；疾病进展的亚分布风险比"
-            f"来自 Fine-Gray 模型（R cmprsk::crr，稳健方差），协变量：{covs}。"
-            if zh else
-            "Competing risks: the cumulative incidence of progression, with death without progression as the "
-            "competing event, was estimated by the Aalen-Johansen method (as R cmprsk::cuminc) with Gray's variance "
-            f"and pointwise {level}% CIs on the log(−log) scale; groups were compared with Gray's test; "
-            "subdistribution hazard ratios of progression came from a Fine-Gray model (R cmprsk::crr, sandwich "
-            f"variance) with the covariates: {covs}.")})
+        covs = ", ".join(a.competing_risks.covariates) or t("none", lang)
+        out.append({"kind": "p", "text": t("m_competing", lang, level=level, covs=covs)})
     if a.rmst.enabled:
         tau = (t("tau_fixed", lang, tau=a.rmst.tau_months) if a.rmst.tau_months is not None
                else t("tau_default", lang))
-        out.append({"kind": "p", "text": (
-            f"限制平均生存时间（RMST）：τ 之前 Kaplan-Meier 曲线下面积，标准误同 R survival 的 rmean；τ：{tau}。组间差值附正态 "
-            f"{level}% 置信区间与 P 值；中位时间未达到时亦可比较。"
-            if zh else
-            "Restricted mean survival time (RMST): the area under the Kaplan-Meier curve up to τ, with the standard "
-            f"error of R survival's rmean; τ: {tau}. Groups were compared by the difference in RMST with a normal "
-            f"{level}% CI and p, which remains defined when a median is not reached.")})
+        out.append({"kind": "p", "text": t("m_rmst", lang, level=level, tau=tau)})
     if out:
-        out.insert(0, {"kind": "h3", "text": "其他终点与分析" if zh else "Further endpoints and analyses"})
+        out.insert(0, {"kind": "h3", "text": t("m_h_further", lang)})
     return out

@@ -8,15 +8,7 @@ from pipeline.figures import labels as L
 from pipeline.meta.words import ci_label
 from pipeline.report import tables as T
 from pipeline.text import fmt
-from pipeline.text.i18n import t
-
-
-def _pct(x: float | None) -> str:
-    return fmt.DASH if x is None else f"{100 * x:.1f}"
-
-
-def _med(x: float | None) -> str:
-    return fmt.DASH if x is None else f"{x:g}"
+from pipeline.text.i18n import join, t
 
 
 def literature_sentence(lit: dict, lang: str) -> str:
@@ -25,12 +17,12 @@ def literature_sentence(lit: dict, lang: str) -> str:
         return ""
     ci = ci_label(lit["conf_level"])
     pop = L.lower_first(L.population_name(c["population"], lang), lang)
-    kw = {"pop": pop, "n": c["responders"], "N": c["n"], "pct": _pct(c["orr"]), "ci": ci,
-          "lo": _pct(c["ci_low"]), "hi": _pct(c["ci_high"])}
+    kw = {"pop": pop, "n": c["responders"], "N": c["n"], "pct": fmt.fmt_prop(c["orr"]), "ci": ci,
+          "lo": fmt.fmt_prop(c["ci_low"]), "hi": fmt.fmt_prop(c["ci_high"])}
     if not p:
         return t("s_literature_one", lang, **kw)
-    return t("s_literature", lang, **kw, k=p["k"], est=_pct(p["estimate"]), plo=_pct(p["ci_low"]),
-             phi=_pct(p["ci_high"]), i2=f"{p['I2']:.0f}")
+    return t("s_literature", lang, **kw, k=p["k"], est=fmt.fmt_prop(p["estimate"]), plo=fmt.fmt_prop(p["ci_low"]),
+             phi=fmt.fmt_prop(p["ci_high"]), i2=f"{p['I2']:.0f}")
 
 
 def literature_table(lit: dict, lang: str) -> T.DisplayTable:
@@ -41,17 +33,17 @@ def literature_table(lit: dict, lang: str) -> T.DisplayTable:
     for s in lit["studies"]:
         star = "\u2020" if s["responders_from_pct"] else ""
         rows.append([s["name"], s["regimen"] or fmt.DASH, f"{s['responders']}/{s['n']}{star}",
-                     f"{_pct(s['orr'])} ({_pct(s['ci_low'])}-{_pct(s['ci_high'])})",
-                     _med(s["median_pfs_months"]), _med(s["median_os_months"]), s["reference"] or fmt.DASH])
+                     f"{fmt.fmt_prop(s['orr'])} ({fmt.fmt_prop(s['ci_low'])}-{fmt.fmt_prop(s['ci_high'])})",
+                     fmt.fmt_g(s["median_pfs_months"]), fmt.fmt_g(s["median_os_months"]), s["reference"] or fmt.DASH])
     p, c = lit.get("pooled"), lit.get("cohort")
     if p:
         rows.append([t("lit_pooled", lang), fmt.DASH, f"k = {p['k']}",
-                     f"{_pct(p['estimate'])} ({_pct(p['ci_low'])}-{_pct(p['ci_high'])})", fmt.DASH, fmt.DASH,
+                     f"{fmt.fmt_prop(p['estimate'])} ({fmt.fmt_prop(p['ci_low'])}-{fmt.fmt_prop(p['ci_high'])})", fmt.DASH, fmt.DASH,
                      fmt.DASH])
     if c and c.get("orr") is not None:
         pop = L.lower_first(L.population_name(c["population"], lang), lang)
         rows.append([t("lit_this_cohort", lang, pop=pop), fmt.DASH, f"{c['responders']}/{c['n']}",
-                     f"{_pct(c['orr'])} ({_pct(c['ci_low'])}-{_pct(c['ci_high'])})",
+                     f"{fmt.fmt_prop(c['orr'])} ({fmt.fmt_prop(c['ci_low'])}-{fmt.fmt_prop(c['ci_high'])})",
                      fmt.fmt_median(c["median_pfs_months"]), fmt.fmt_median(c["median_os_months"]), fmt.DASH])
     return T.DisplayTable("literature", t("t_lit_table", lang), cols, rows, literature_notes(lit, lang))
 
@@ -59,14 +51,12 @@ def literature_table(lit: dict, lang: str) -> T.DisplayTable:
 def literature_notes(lit: dict, lang: str) -> list[str]:
     """Footnotes: methods, counts derived from percentages (marked with a dagger), percentages no count
     reproduces."""
-    sep = "; " if lang == "en" else "、"
     notes = [t("fn_lit", lang, ci=ci_label(lit["conf_level"]))]
     from_pct = [s["name"] for s in lit["studies"] if s["responders_from_pct"]]
     if from_pct:
-        notes.append("\u2020 " + t("fn_lit_pct", lang, names=sep.join(from_pct)))
-    form = "{name} ({pct:g}% of {n})" if lang == "en" else "{name}（{n} 例中 {pct:g}%）"
-    odd = [form.format(name=s["name"], pct=s["orr_pct_published"], n=s["n"]) for s in lit["studies"]
+        notes.append("\u2020 " + t("fn_lit_pct", lang, names=join(from_pct, lang, "sep_names")))
+    odd = [t("lit_pct_of", lang, name=s["name"], pct=s["orr_pct_published"], n=s["n"]) for s in lit["studies"]
            if s["pct_not_reproducible"]]
     if odd:
-        notes.append(t("fn_lit_odd", lang, names=sep.join(odd)))
+        notes.append(t("fn_lit_odd", lang, names=join(odd, lang, "sep_names")))
     return notes

@@ -15,7 +15,7 @@ from pipeline import vocab
 from pipeline.figures import labels as L
 from pipeline.figures.flow import FlowStep
 from pipeline.text import fmt
-from pipeline.text.i18n import TABLE1_ZH, ae_term, level, t
+from pipeline.text.i18n import ae_term, level, t, table1_label
 
 
 @dataclass
@@ -51,13 +51,6 @@ class DisplayTable:
         return not self.rows
 
 
-def _g(x: object) -> str:
-    """A measured value with up to 2 decimals, no trailing zeros."""
-    if fmt.missing(x):
-        return fmt.DASH
-    return f"{float(x):.2f}".rstrip("0").rstrip(".")
-
-
 # --------------------------------------------------------------------------- cohort
 
 
@@ -76,19 +69,19 @@ def table1_display(tab1: pd.DataFrame, lang: str) -> DisplayTable:
     last_label = None
     for r in tab1.to_dict(orient="records"):
         var, lab, lev = r["variable"], r.get("label"), r.get("level")
-        if lang == "zh":
-            key = "fish" if str(var).startswith("fish_") and var != "fish_tested" or var in (
-                "fish_negative", "high_risk_fish") else var
-            lab = TABLE1_ZH.get(key, lab)
+        # every FISH row shares one translated name ("FISH, of the patients tested")
+        key = "fish" if str(var).startswith("fish_") and var != "fish_tested" or var in (
+            "fish_negative", "high_risk_fish") else var
+        lab = table1_label(key, lang, lab)
         if var == "n":
             continue
         if fmt.missing(lev) or lev is None:
             value = fmt.text(r.get("value"), fmt.DASH)
             if r.get("statistic") in ("mean_sd", "median_iqr") and not fmt.missing(r.get("min")):
-                value += f" [{_g(r['min'])}–{_g(r['max'])}]"
+                value += f" [{fmt.fmt_measure(r['min'])}–{fmt.fmt_measure(r['max'])}]"
             miss = r.get("missing")
             if not fmt.missing(miss) and int(miss) > 0 and r.get("statistic") in ("mean_sd", "median_iqr"):
-                value += f"; {'缺失' if lang == 'zh' else 'missing'} {int(miss)}"
+                value += t("t1_missing_value", lang, n=int(miss))
             rows.append([str(lab), value])
             kinds.append("")
             last_label = None
@@ -98,7 +91,7 @@ def table1_display(tab1: pd.DataFrame, lang: str) -> DisplayTable:
             miss = r.get("missing")
             # emd_type is blank by design without EMD: not missing data
             if not fmt.missing(miss) and int(miss) > 0 and var != "emd_type":
-                head += f"（缺失 {int(miss)}）" if lang == "zh" else f" (missing {int(miss)})"
+                head += t("t1_missing_head", lang, n=int(miss))
             rows.append([head, ""])
             kinds.append("group")
             last_label = lab
@@ -186,8 +179,7 @@ def disagreements_display(dis: pd.DataFrame, lang: str) -> DisplayTable:
 
 
 def _conf_name(conf_type: str, lang: str) -> str:
-    return {"log-log": "log-log", "log": "log", "plain": "plain"}[conf_type] + (" 变换" if lang == "zh" else
-                                                                              " transformation")
+    return t(f"conf_transform.{conf_type}", lang)
 
 
 def medians_display(surv: pd.DataFrame, lang: str, conf_type: str, level: str) -> DisplayTable:
@@ -271,7 +263,7 @@ def comparison_display(by: str, label: str | None, surv: pd.DataFrame, comps: pd
 
 def ae_display(ae: pd.DataFrame, lang: str, n_patients: int) -> DisplayTable:
     grades = [g for g in range(1, 6) if g <= 4 or (f"g{g}" in ae and ae[f"g{g}"].sum() > 0)]
-    cols = [t("c_term", lang), t("c_any", lang)] + [t("c_grade", lang, g=g) for g in grades] + [t("c_g3", lang)]
+    cols = [t("c_ae_term", lang), t("c_any", lang)] + [t("c_grade", lang, g=g) for g in grades] + [t("c_g3", lang)]
     rows, kinds = [], []
     for grp in ("haematological", "non-haematological"):
         sub = ae[ae["group"] == grp]

@@ -6,8 +6,9 @@ from pathlib import Path
 from pipeline.analysis.record import ResultsRecord
 from pipeline.errors import UserError
 from pipeline.runs.diff import conf_level_of, level_text, pick
-from pipeline.runs.diff_text import median_cell, months_text
+from pipeline.runs.diff_text import median_cell
 from pipeline.runs.read import runs_in
+from pipeline.text import fmt
 
 
 def list_runs(out_root: Path | str, study: str | None = None) -> list[dict]:
@@ -54,7 +55,7 @@ def format_runs(rows: list[dict]) -> str:
     for r in rows:
         lines.append((
             r["study"], r["cutoff"], "" if r["n_patients"] is None else str(r["n_patients"]),
-            "-" if r["orr"] is None else f"{r['orr']['n']}/{r['orr']['N']} ({months_text(r['orr']['pct'], '-')}%)",
+            "-" if r["orr"] is None else f"{r['orr']['n']}/{r['orr']['N']} ({fmt.plain_num(r['orr']['pct'], '-')}%)",
             median_cell(r["median_pfs"]), median_cell(r["median_os"]), level_text([r["conf_level"]]) + "%",
             " ".join(f"{i['table']}:{str(i['sha256'])[:12]}" for i in r["inputs"]), r["folder"]))
     widths = [max(len(x[k]) for x in [head, *lines]) for k in range(len(head) - 1)]

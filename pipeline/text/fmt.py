@@ -1,8 +1,12 @@
-"""Number formatting shared by the report, the Word tables and the figures.
+"""Number formatting shared by the report, the Word tables, the figures and ``mmcohort compare`` / ``runs``.
 
 Rules (manuscript style): medians and survival times 1 decimal, "NR" when not reached (never nan, inf
 or None); p-values 3 decimals, "< 0.001" below that; percentages 1 decimal; hazard ratios 2 decimals;
 ranges with an en dash. A value that does not exist prints as an em dash.
+
+The console forms at the end (``plain_*``: ``mmcohort compare``, ``changes_since_previous.md``, ``mmcohort
+runs``) read values from results.json, where anything may be missing or not a number: ranges with a hyphen,
+"-" for a value that does not exist; p-values as above.
 """
 
 from __future__ import annotations
@@ -56,9 +60,41 @@ def fmt_median_ci(est: object, lo: object, hi: object, nr: str = "NR") -> str:
     return f"{fmt_median(est, nr)} ({fmt_ci(lo, hi, 1, nr)})"
 
 
-def fmt_p(p: object) -> str:
-    if missing(p):
+def fmt_measure(x: object) -> str:
+    """A measured value with up to 2 decimals, no trailing zeros: '12.5', '3'."""
+    if missing(x):
         return DASH
+    return f"{float(x):.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_g(x: object) -> str:
+    """A number as short as it goes ('11', '7.25'): a published value as it was reported."""
+    return DASH if missing(x) else f"{float(x):g}"
+
+
+def fmt_prop(x: object, digits: int = 1) -> str:
+    """A proportion (0-1) as a percentage without the sign: 0.379 -> '37.9'."""
+    return DASH if missing(x) else f"{100 * float(x):.{digits}f}"
+
+
+def fmt_prop_ci(est: object, lo: object, hi: object) -> str:
+    """A proportion and its CI as percentages without the sign: '37.9 (20.7–57.7)'; the CI left out when a
+    limit does not exist."""
+    if missing(est):
+        return DASH
+    ci = "" if missing(lo) or missing(hi) else f" ({fmt_prop(lo)}–{fmt_prop(hi)})"
+    return f"{fmt_prop(est)}{ci}"
+
+
+def fmt_date(x: object, none: str = "") -> str:
+    """A date (or timestamp) as YYYY-MM-DD."""
+    return none if missing(x) else str(x)[:10]
+
+
+def fmt_p(p: object, none: str = DASH) -> str:
+    """'0.012', '< 0.001'."""
+    if missing(p):
+        return none
     p = float(p)
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
@@ -114,3 +150,47 @@ def text(x: object, none: str = "") -> str:
     if isinstance(x, pd.Timestamp):
         return x.strftime("%Y-%m-%d")
     return str(x)
+
+
+# ------------------------------------------------------------------ console forms (compare, runs)
+
+
+def number(v: object) -> float | None:
+    """``v`` as a finite float, or None (None, booleans, text that is not a number, NaN, inf)."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def plain_num(v: object, none: str = "NR") -> str:
+    """1 decimal ('20.5'), ``none`` when there is no number (a median not reached: 'NR')."""
+    return fmt_num(number(v), 1, none)
+
+
+def plain_p(v: object) -> str:
+    """A p-value as the report prints it ('0.012', '< 0.001'); '-' when there is none."""
+    return fmt_p(number(v), none="-")
+
+
+def plain_median_ci(est: object, lo: object, hi: object) -> str:
+    """'20.5 (11.0-NR)'; a lower limit that does not exist is 'NE'."""
+    return f"{plain_num(est)} ({plain_num(lo, 'NE')}-{plain_num(hi)})"
+
+
+def plain_rate(n: object, big_n: object, pct: object, lo: object, hi: object) -> str:
+    """'11/29 (37.9%; 20.7-57.7)'; 'n/N' alone for an empty population."""
+    if not big_n:
+        return f"{n}/{big_n}"
+    return f"{n}/{big_n} ({plain_num(pct)}%; {plain_num(lo)}-{plain_num(hi)})"
+
+
+def plain_hr(hr: object, lo: object, hi: object) -> str:
+    """'0.54 (0.21-1.38)'; 'NE' when there is no HR; the CI left out when a limit does not exist."""
+    h, lo_, hi_ = number(hr), number(lo), number(hi)
+    if h is None:
+        return "NE"
+    return f"{h:.2f}" + ("" if lo_ is None or hi_ is None else f" ({lo_:.2f}-{hi_:.2f})")
