@@ -8,17 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import platform
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import __version__
 from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
 from pipeline.errors import Issue, UserError
@@ -34,6 +31,7 @@ from pipeline.runs.folder import (
     xlsx_job,
 )
 from pipeline.text.escape import md_escape
+from pipeline.versions import versions
 
 log = logging.getLogger("mmcohort")
 
@@ -83,16 +81,6 @@ def prepare(config: StudyConfig) -> Prepared:
         for note in rep.notes:
             log.warning("cutoff: %s", note)
     return Prepared(raw, validated, tables, rep)
-
-
-def versions() -> dict[str, str]:
-    out = {"mmcohort": __version__, "python": platform.python_version()}
-    for pkg in ("pandas", "numpy", "scipy", "matplotlib", "pandera", "pydantic", "openpyxl"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
 
 
 def validation_payload(issues: list[Issue]) -> dict:

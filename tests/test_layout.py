@@ -19,26 +19,18 @@ PACKAGE = ROOT / "pipeline"
 # "upward: <importer> -> <imported>", "module: <path>" (over MAX_MODULE_LINES), "function: <path>::<name>".
 KNOWN = {
     "cycle: pipeline.figures.adjusted_catalogue, pipeline.figures.catalogue, pipeline.figures.cuminc",
-    "cycle: pipeline.report.build, pipeline.report.render, pipeline.run",
     "upward: pipeline.figures.adjusted -> pipeline.report.adjusted_tables",
     "upward: pipeline.figures.adjusted_catalogue -> pipeline.report.adjusted_tables",
-    "upward: pipeline.report.build -> pipeline.run",
     "upward: pipeline.report.render -> pipeline.runs.faults",
     # the published-vs-reproduced table belongs to the replica tool (pipeline.synth.replica)
     "upward: pipeline.runs.paper_table -> pipeline.synth.replica",
-    "upward: pipeline.text.i18n -> pipeline.report.adjusted_text",
-    "module: pipeline/report/build.py",
     "module: pipeline/runs/diff.py",
-    "function: pipeline/figures/catalogue.py::plan_figures",
     "function: pipeline/figures/forest.py::plot_forest",
     "function: pipeline/figures/km.py::plot_km",
     "function: pipeline/figures/swimmer.py::plot_swimmer",
     "function: pipeline/imwg/categorize.py::_reasons",
     "function: pipeline/imwg/confirm.py::confirm",
     "function: pipeline/imwg/rules.py::_method_rules",
-    "function: pipeline/report/build.py::assemble_document",
-    "function: pipeline/report/methods.py::methods",
-    "function: pipeline/runs/diff_text.py::format_comparison",
     "function: pipeline/runs/paper_table.py::paper_table",
 }
 
@@ -59,6 +51,7 @@ STAGE_OF = {
     "pipeline.contract": "base",
     "pipeline.config": "base",
     "pipeline.yamlsafe": "base",
+    "pipeline.versions": "base",
     "pipeline.text": "base",
     "pipeline.ingest": "ingest",
     "pipeline.cutoff": "cutoff",

@@ -82,7 +82,7 @@ class Context:
     def versions(self) -> dict:
         if self.manifest.get("versions"):
             return self.manifest["versions"]
-        from pipeline.run import versions
+        from pipeline.versions import versions
 
         return versions()
 

@@ -1,3 +1,4 @@
+# size: pure data, one entry a line (every word the outputs print); splitting it would scatter keys.
 """English: every word the outputs print (report, tables, Methods, figures, captions, `mmcohort compare`).
 
 One dictionary, ``WORDS``, keyed the same as ``pipeline/text/zh.py`` (tests/text/test_words.py checks that

@@ -1,3 +1,4 @@
+# size: pure data, one entry a line (every word the outputs print); splitting it would scatter keys.
 """简体中文 (simplified Chinese): the words of ``pipeline/text/en.py``, with the same keys (see there).
 
 This module is longer than 400 lines on purpose: it is data, one entry a line, no logic.
