@@ -12,18 +12,9 @@ import pandas as pd
 from pipeline.imwg import groups, text
 from pipeline.imwg import rules as R
 from pipeline.imwg.prepare import Prepared
+from pipeline.imwg.rules import ge
 
 FOLLOWED = ("serum+urine", "serum", "urine", "dflc", "marrow", "none")
-
-
-def tol(b) -> np.ndarray:
-    """Tolerance for comparing with threshold ``b`` (floating-point rounding of g/L -> g/dL etc.)."""
-    return 1e-9 * np.maximum(1.0, np.abs(b))
-
-
-def ge(a, b) -> np.ndarray:
-    """a >= b up to rounding; False where either is NaN."""
-    return np.asarray(a) >= np.asarray(b) - tol(b)
 
 
 def select_baseline(codes: np.ndarray, dates: np.ndarray, cycle: np.ndarray, index_dates: np.ndarray,
