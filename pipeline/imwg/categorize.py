@@ -137,21 +137,30 @@ class Categories:
     relapse_signal: np.ndarray
 
 
-def _fragments(reason: list) -> list:
-    """A rule's reason as (mask or None, text) pairs."""
-    return [f if isinstance(f, tuple) else (None, f) for f in reason]
+def _fragments(reason: list, held: np.ndarray, rows: np.ndarray) -> list:
+    """A rule's reason fragments as (mask, text) over ``rows`` (where the rule ``held``)."""
+    out = []
+    for f in reason:
+        mask, words = f if isinstance(f, tuple) else (None, f)
+        mask = held if mask is None else held & np.asarray(mask, dtype=bool)[rows]
+        out.append((mask, words if isinstance(words, str) else lambda j, words=words: words(rows[j])))
+    return out
 
 
 def _reasons(x: Context, rules: tuple[R.CategoryRule, ...], holds: list[np.ndarray], rank: np.ndarray) -> np.ndarray:
     """"<category>: <why>" per categorised row: the fragments of every rule of the row's category that
-    holds there, in rule order (rules.CategoryRule)."""
-    parts = []
-    for rule, held in zip(rules, holds, strict=True):
-        rows = held & (rank == RESPONSE_RANK[rule.category])
-        if rows.any():
-            parts += [(rows if mask is None else rows & mask, words) for mask, words in _fragments(rule.reason(x))]
-    body = text.join(x.n, parts)
-    return np.where(rank >= 0, text.cat(category_names(rank).astype(str), ": ", body), None).astype(object)
+    holds there, in rule order (rules.CategoryRule); None for rows without a category."""
+    out = np.full(x.n, None, dtype=object)
+    for category in dict.fromkeys(r.category for r in rules):
+        rows = np.flatnonzero(rank == RESPONSE_RANK[category])
+        if not len(rows):
+            continue
+        parts = []
+        for rule, held in zip(rules, holds, strict=True):
+            if rule.category == category and held[rows].any():
+                parts += _fragments(rule.reason(x), held[rows], rows)
+        out[rows] = text.concat(f"{category}: ", text.join_text(len(rows), parts)).strings()
+    return out
 
 
 def _primary_pct_change(x: Context, is_baseline: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """The phrases the category rules' reasons are made of (``rules.CATEGORY_RULES``; docs/IMWG_RULES.md).
 
 A rule's ``reason`` is a list of fragments: a text, or ``(mask, text)`` for a text said only where
-``mask`` holds. A text is a string or a function of the row indices it is needed for (so it is built
-only for those rows). ``x`` is a ``categorize.Context``: arrays over every row, read by attribute name.
+``mask`` holds. A text is a string or a function of the row indices it is needed for returning a
+categorical ``text.Text`` (built only for those rows; words made once per distinct combination).
+``x`` is a ``categorize.Context``: arrays over every row, read by attribute name.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from pipeline.imwg import text
+from pipeline.imwg.text import Text, choose, concat, join_text, number
 
-Builder = Callable[[np.ndarray], np.ndarray]
+Builder = Callable[[np.ndarray], Text]
 
 #: The measures a patient can be followed by, as ``Context.missing`` stacks them, with their names.
 MEASURE_NAMES = ("serum M", "urine M", "dFLC", "marrow plasma cells", "plasmacytoma SPD")
@@ -28,8 +29,8 @@ def pct(v, b) -> np.ndarray:
 
 def vs_baseline(v, b, digits: int, unit: str) -> Builder:
     """"1.5 g/dL (-62% from baseline 4 g/dL)"."""
-    return lambda i: text.cat(text.fmt_num(v[i], digits), unit, " (", text.fmt_num(pct(v[i], b[i]), 0, True),
-                              "% from baseline ", text.fmt_num(b[i], digits), unit, ")")
+    return lambda i: concat(number(v[i], digits), f"{unit} (", number(pct(v[i], b[i]), 0, True),
+                            "% from baseline ", number(b[i], digits), f"{unit})")
 
 
 def rise(label: str, v, nadir, digits: int, unit: str, rise_unit: str | None = None,
@@ -37,10 +38,9 @@ def rise(label: str, v, nadir, digits: int, unit: str, rise_unit: str | None = N
     """"serum M 1.5 g/dL, up 0.5 g/dL (+50%) from nadir 1 g/dL" (the per cent only when ``relative``
     and the nadir is above 0)."""
     def build(i):
-        rel = np.where(relative & (nadir[i] > 0),
-                       text.cat(" (", text.fmt_num(pct(v[i], nadir[i]), 0, True), "%)"), "")
-        return text.cat(label, text.fmt_num(v[i], digits), unit, ", up ", text.fmt_num(v[i] - nadir[i], digits),
-                        rise_unit or unit, rel, " from nadir ", text.fmt_num(nadir[i], digits), unit)
+        rel = choose(relative & (nadir[i] > 0), concat(" (", number(pct(v[i], nadir[i]), 0, True), "%)"), "")
+        return concat(label, number(v[i], digits), f"{unit}, up ", number(v[i] - nadir[i], digits),
+                      rise_unit or unit, rel, " from nadir ", number(nadir[i], digits), unit)
     return build
 
 
@@ -48,38 +48,43 @@ def measure(label: str, imputed, v, b, digits: int, unit: str) -> Builder:
     """A measure against its baseline; "<label> not measured, IFE negative: " where it was taken as 0."""
     vs = vs_baseline(v, b, digits, unit)
     if imputed is None:
-        return lambda i: text.cat(label, " ", vs(i))
-    return lambda i: text.cat(np.where(imputed[i], f"{label} not measured, IFE negative: ", f"{label} "), vs(i))
+        return lambda i: concat(f"{label} ", vs(i))
+    return lambda i: concat(choose(imputed[i], f"{label} not measured, IFE negative: ", f"{label} "), vs(i))
 
 
 def plasmacytoma(x) -> Builder:
     """The most recent plasmacytoma SPD against baseline, or that it was not re-imaged."""
+    last = vs_baseline(x.spd_last, x.b_spd, 1, " cm2")
+
     def build(i):
-        return np.where(
-            x.spd_reimaged[i],
-            text.cat(np.where(np.isnan(x.spd[i]), "plasmacytoma SPD at the last imaging ", "plasmacytoma SPD "),
-                     vs_baseline(x.spd_last, x.b_spd, 1, " cm2")(i)),
-            text.cat("plasmacytoma not re-imaged since baseline (SPD ", text.fmt_num(x.b_spd[i], 1), " cm2)"))
+        reimaged = x.spd_reimaged[i]
+        return join_text(len(i), [  # one of the two per row
+            (reimaged, lambda j: concat(choose(np.isnan(x.spd[i[j]]), "plasmacytoma SPD at the last imaging ",
+                                               "plasmacytoma SPD "), last(i[j]))),
+            (~reimaged, lambda j: concat("plasmacytoma not re-imaged since baseline (SPD ", number(x.b_spd[i[j]], 1),
+                                         " cm2)")),
+        ])
     return build
 
 
 def immunofixation_and_marrow(x) -> Builder:
     """What a CR rests on: "serum IFE negative, urine IFE negative, marrow plasma cells 2%"."""
-    return lambda i: text.cat(
-        "serum IFE negative, ",
-        np.where(np.isnan(x.urine_ife[i]), "urine IFE not done (urine never measurable)", "urine IFE negative"),
-        ", marrow plasma cells ", text.fmt_num(x.marrow_last[i], 1), "%")
+    return lambda i: concat(
+        choose(np.isnan(x.urine_ife[i]), "serum IFE negative, urine IFE not done (urine never measurable)",
+               "serum IFE negative, urine IFE negative"),
+        ", marrow plasma cells ", number(x.marrow_last[i], 1), "%")
 
 
 def flc_ratio_normal(x) -> Builder:
-    return lambda i: text.cat("FLC ratio ", text.fmt_num(x.ratio[i], 2), " normal")
+    return lambda i: concat("FLC ratio ", number(x.ratio[i], 2), " normal")
 
 
 def not_scr(x) -> Builder:
     """Why a CR is not sCR."""
-    return lambda i: text.cat("not sCR: ", text.join(len(i), [
+    return lambda i: concat("not sCR: ", join_text(len(i), [
         (np.isnan(x.ratio[i]), "FLC ratio not measured"),
-        (~np.isnan(x.ratio[i]) & ~x.ratio_normal[i], text.cat("FLC ratio ", text.fmt_num(x.ratio[i], 2), " abnormal")),
+        (~np.isnan(x.ratio[i]) & ~x.ratio_normal[i], lambda j: concat("FLC ratio ", number(x.ratio[i[j]], 2),
+                                                                      " abnormal")),
         (np.isnan(x.clonal_last[i]), "clonal cells not tested"),
         (x.clonal_last[i] == 1, "clonal cells positive"),
     ], sep=", "))
@@ -88,10 +93,10 @@ def not_scr(x) -> Builder:
 def not_cr(x, marrow_pct: float) -> Builder:
     """Why negative immunofixation did not give CR (said at categories below CR); ``marrow_pct``: CR's
     marrow threshold."""
-    return lambda i: text.cat("immunofixation negative but not CR: ", text.join(len(i), [
+    return lambda i: concat("immunofixation negative but not CR: ", join_text(len(i), [
         (np.isnan(x.marrow_last[i]), "no marrow since baseline"),
         (x.marrow_last[i] >= marrow_pct,
-         text.cat("marrow plasma cells ", text.fmt_num(x.marrow_last[i], 1), "% >= 5%")),
+         lambda j: concat("marrow plasma cells ", number(x.marrow_last[i[j]], 1), "% >= 5%")),
         (x.cap[i] > 0, "plasmacytoma not gone"),
         (x.f_dflc[i] & ~x.ratio_normal[i], "FLC ratio not normal"),
     ], sep=", "))
@@ -100,7 +105,8 @@ def not_cr(x, marrow_pct: float) -> Builder:
 def missing(x) -> Builder:
     """"urine M not measured", with ", so the category is unknown" where the others reach a response."""
     def build(i):
-        names = text.join(len(i), [(x.missing[k][i], label) for k, label in enumerate(MEASURE_NAMES)], sep=" and ")
-        return text.cat(names, np.where(x.indeterminate[i], " not measured, so the category is unknown",
-                                        " not measured"))
+        names = join_text(len(i), [(x.missing[k][i], label) for k, label in enumerate(MEASURE_NAMES)], sep=" and ")
+        return concat(names, choose(x.indeterminate[i], " not measured, so the category is unknown",
+                                    " not measured"))
     return build
+
