@@ -152,8 +152,8 @@ class Text:
 
     @classmethod
     def of(cls, values) -> Text:
-        """Text from an array of strings (each distinct string kept once)."""
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        """Text from an array of strings (each distinct string kept once; None is not a string)."""
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
         return cls(np.asarray(uniques, dtype=object), codes)
 
 
@@ -234,6 +234,8 @@ def join_text(n: int, parts, sep: str = "; ") -> Text:
         if not len(ix):
             continue
         t = Text.const(t, len(ix)) if isinstance(t, str) else t(ix) if callable(t) else t[ix]
+        if len(t) != len(ix):
+            raise ValueError(f"a part gave text for {len(t)} rows, but its mask holds at {len(ix)}")
         k = len(t.labels) + 1  # code 0: the part is absent
         if size * k >= _KEY_LIMIT:
             key, size = _compact(key)
