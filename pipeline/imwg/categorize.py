@@ -34,7 +34,8 @@ def category_names(rank: np.ndarray) -> np.ndarray:
 class Context:
     """Per-row values the category rules read (rows sorted by patient, then date)."""
 
-    def __init__(self, prep: Prepared, base: Baseline, rules: tuple[R.CategoryRule, ...] = R.CATEGORY_RULES):
+    def __init__(self, prep: Prepared, base: Baseline, rules: tuple[R.CategoryRule, ...] | None = None):
+        rules = R.CATEGORY_RULES if rules is None else rules
         r = prep.rows
         self.n = len(r)
         self.codes = codes = r["code"].to_numpy()
