@@ -4,12 +4,13 @@
   immunofixation, marrow, plasmacytoma imaging), confirmation, best overall response, progression date.
 - :func:`summarize_recorded`: the same confirmation, best response and progression logic applied to
   clinician-recorded responses.
-- :data:`CATEGORY_RULES` / :func:`rule_list`: the rules as data, in precedence order, with plain-English
-  descriptions for the report's methods.
+- :data:`CATEGORY_RULES` / :func:`rule_list`: the rules in precedence order, with plain-English
+  descriptions for the report's methods; each category rule is one object (condition, reason, provenance).
 
 Modules: ``prepare`` (input coercion), ``baseline`` (baseline, measurable disease, involved chain, dFLC),
-``categorize`` (category per assessment with its reason), ``confirm`` (confirmation, BOR, progression),
-``rules`` (the rules as data), ``groups`` and ``text`` (vectorised helpers).
+``rules`` (the rules: each category rule whole, and the method rules), ``categorize`` (evaluates the
+category rules at every assessment), ``phrases`` (the wording the rules' reasons are made of),
+``confirm`` (confirmation, BOR, progression), ``groups`` and ``text`` (vectorised helpers).
 """
 
 from pipeline.imwg.derive import (

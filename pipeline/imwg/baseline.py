@@ -9,21 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.imwg import groups, text
+from pipeline.imwg import groups
 from pipeline.imwg import rules as R
 from pipeline.imwg.prepare import Prepared
+from pipeline.imwg.rules import ge
+from pipeline.imwg.text import Text, choose, concat, join_text, number
 
 FOLLOWED = ("serum+urine", "serum", "urine", "dflc", "marrow", "none")
-
-
-def tol(b) -> np.ndarray:
-    """Tolerance for comparing with threshold ``b`` (floating-point rounding of g/L -> g/dL etc.)."""
-    return 1e-9 * np.maximum(1.0, np.abs(b))
-
-
-def ge(a, b) -> np.ndarray:
-    """a >= b up to rounding; False where either is NaN."""
-    return np.asarray(a) >= np.asarray(b) - tol(b)
 
 
 def select_baseline(codes: np.ndarray, dates: np.ndarray, cycle: np.ndarray, index_dates: np.ndarray,
@@ -144,16 +136,18 @@ def followed_measures(has_baseline, serum, urine, kappa, lambda_, chain, marrow,
         "no measurable M-protein or FLC; marrow plasma cells >= 30%",
     ], default="nothing measurable at baseline: only CR/sCR and imaging progression can be assessed").astype(object)
     d = dflc(kappa, lambda_, chain)
-    values = text.join(len(followed), [
-        (~np.isnan(serum), text.cat("serum M ", text.fmt_num(serum, 2), " g/dL")),
-        (~np.isnan(urine), text.cat("urine M ", text.fmt_num(urine, 0), " mg/24 h")),
-        (~np.isnan(involved), text.cat("involved ", chain.astype(str), " FLC ", text.fmt_num(involved, 1), " mg/L")),
-        (~np.isnan(ratio), text.cat("ratio ", text.fmt_num(ratio, 2))),
-        (~np.isnan(d), text.cat("dFLC ", text.fmt_num(d, 1), " mg/L")),
-        (~np.isnan(marrow), text.cat("marrow plasma cells ", text.fmt_num(marrow, 1), "%")),
-        (plasma, text.cat("plasmacytoma SPD ", text.fmt_num(spd, 1), " cm2, followed in addition")),
+    values = join_text(len(followed), [
+        (~np.isnan(serum), lambda i: concat("serum M ", number(serum[i], 2), " g/dL")),
+        (~np.isnan(urine), lambda i: concat("urine M ", number(urine[i], 0), " mg/24 h")),
+        (~np.isnan(involved),
+         lambda i: concat("involved ", Text.of(chain[i].astype(str)), " FLC ", number(involved[i], 1), " mg/L")),
+        (~np.isnan(ratio), lambda i: concat("ratio ", number(ratio[i], 2))),
+        (~np.isnan(d), lambda i: concat("dFLC ", number(d[i], 1), " mg/L")),
+        (~np.isnan(marrow), lambda i: concat("marrow plasma cells ", number(marrow[i], 1), "%")),
+        (plasma, lambda i: concat("plasmacytoma SPD ", number(spd[i], 1), " cm2, followed in addition")),
     ], sep=", ")
-    reason = np.where((values != "") & has_baseline, text.cat(why, " (", values, ")"), why).astype(object)
+    why = Text.of(why)
+    reason = choose((values.strings() != "") & has_baseline, concat(why, " (", values, ")"), why).strings()
     return followed, plasma, reason
 
 

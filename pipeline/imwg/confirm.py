@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.imwg import groups, text
-from pipeline.imwg.categorize import MR, NE, PD, SD, category_names
+from pipeline.imwg import groups
+from pipeline.imwg.categorize import MR, NE, PD, SD
+from pipeline.imwg.text import Text, choose, concat, day, join_text
+from pipeline.vocab import RESPONSE_ORDER
 
 NAT = np.datetime64("NaT", "ns")
 UNCONFIRMED_PD_OPTIONS = ("count", "ignore")
+_CATEGORY_WORDS = np.array([*RESPONSE_ORDER, "None"], dtype=object)
 
 
 def response_window(post: np.ndarray, dates: np.ndarray, new_therapy: np.ndarray, death: np.ndarray) -> np.ndarray:
@@ -117,19 +120,18 @@ def confirm(codes: np.ndarray, dates: np.ndarray, rank: np.ndarray, lab_based: n
 
 def _notes(rank, lab, needs_response, needs_pd, has_next, next_rank, next_date, next_is_response,
            next_is_pd, scored, counted, confirm_response, unconfirmed_pd) -> np.ndarray:
+    """The confirmation note of every row (an ``object`` array; "" where none applies)."""
     def nxt(i):
-        return text.cat("the next evaluable assessment (", text.fmt_date(next_date[i]), ") is ",
-                        category_names(next_rank[i]).astype(str))
+        return concat("the next evaluable assessment (", day(next_date[i]), ") is ", _category(next_rank[i]))
 
     def by(i):
-        return text.cat("confirmed by the assessment of ", text.fmt_date(next_date[i]), " (",
-                        category_names(next_rank[i]).astype(str), ")")
+        return concat("confirmed by the assessment of ", day(next_date[i]), " (", _category(next_rank[i]), ")")
 
-    return text.join(len(rank), [
+    return join_text(len(rank), [
         ((needs_response & next_is_response) | (needs_pd & next_is_pd), by),
-        (needs_response & has_next & ~next_is_response, lambda i: text.cat("not confirmed: ", nxt(i), "; counts as SD")),
+        (needs_response & has_next & ~next_is_response, lambda i: concat("not confirmed: ", nxt(i), "; counts as SD")),
         (needs_response & ~has_next, "not confirmed: no later evaluable assessment; counts as SD"),
-        (needs_pd & has_next & ~next_is_pd, lambda i: text.cat("PD not confirmed: ", nxt(i), "; counts as SD")),
+        (needs_pd & has_next & ~next_is_pd, lambda i: concat("PD not confirmed: ", nxt(i), "; counts as SD")),
         (needs_pd & ~has_next,
          "unconfirmed PD at the last evaluable assessment: counts as PD (unconfirmed_pd = count)"
          if unconfirmed_pd == "count" else
@@ -139,7 +141,13 @@ def _notes(rank, lab, needs_response, needs_pd, has_next, next_rank, next_date, 
         (scored & (rank == NE), "not evaluable: skipped when pairing"),
         (scored & ~counted, "not counted: after progression"),
         ((rank >= 0) & ~scored, "not counted: after new therapy or death"),
-    ])
+    ]).strings()
+
+
+def _category(rank: np.ndarray) -> Text:
+    """Category names by rank as text ("None" for -1, as ``str(None)``)."""
+    rank = np.asarray(rank, dtype=np.int64)
+    return Text(_CATEGORY_WORDS, np.where(rank < 0, len(_CATEGORY_WORDS) - 1, rank))
 
 
 def relapse_from_cr(codes: np.ndarray, dates: np.ndarray, counted: np.ndarray, confirmed: np.ndarray,
@@ -152,34 +160,41 @@ def relapse_from_cr(codes: np.ndarray, dates: np.ndarray, counted: np.ndarray, c
     return groups.take(dates, row, NAT)
 
 
+def _at(values: np.ndarray, rows: np.ndarray) -> Text:
+    """``values[rows]`` as text, "None" where a row is -1 (as ``str(None)``)."""
+    out = np.full(len(rows), "None", dtype=object)
+    ok = rows >= 0
+    out[ok] = np.asarray(values)[rows[ok]]
+    out[out == None] = "None"  # noqa: E711  (element-wise)
+    return Text.of(out)
+
+
 def describe_patients(c: Confirmation, dates: np.ndarray, reason: np.ndarray,
                       recorded_progression: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """bor_reason and progression_reason per patient, from the row reasons and confirmation notes."""
-    def at(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return groups.take(np.asarray(values, dtype=object), rows, None).astype(object)
+    def with_note(rows: np.ndarray) -> Text:
+        note = _at(c.note, rows)
+        return concat("assessment of ", day(groups.take(dates, rows, NAT)), " (", _at(reason, rows),
+                      Text(np.where(note.labels == "", "", "; " + note.labels), note.codes), ")")
 
-    def with_note(rows: np.ndarray) -> np.ndarray:
-        r, nt = at(rows, reason).astype(str), at(rows, c.note).astype(str)
-        return text.cat("assessment of ", text.fmt_date(groups.take(dates, rows, NAT)), " (", r,
-                        np.where(nt == "", "", text.cat("; ", nt)), ")")
-
-    bor_reason = np.where(
-        c.bor == NE,
-        np.where(c.bor_row >= 0, text.cat("NE: no evaluable assessment after baseline (first: ",
-                                          with_note(c.bor_row), ")"),
-                 "NE: no assessment after baseline"),
-        text.cat(category_names(c.bor).astype(str), " at the ", with_note(c.bor_row))).astype(object)
+    n = len(c.bor)
+    ne, found = c.bor == NE, c.bor_row >= 0
+    bor_reason = np.full(n, "NE: no assessment after baseline", dtype=object)
+    i = np.flatnonzero(ne & found)
+    bor_reason[i] = concat("NE: no evaluable assessment after baseline (first: ", with_note(c.bor_row[i]),
+                           ")").strings()
+    i = np.flatnonzero(~ne)
+    bor_reason[i] = concat(_category(c.bor[i]), " at the ", with_note(c.bor_row[i])).strings()
 
     rec = np.asarray(recorded_progression, dtype="datetime64[ns]")
     d = c.derived_progression_date
-    derived_text = text.cat("PD at the ", with_note(c.derived_progression_row))
-    prog_reason = np.select(
-        [c.progression_source == "recorded", c.progression_source == "derived"],
-        [text.cat("recorded progression_date ", text.fmt_date(rec),
-                  np.where(np.isnat(d), " (no PD derived from the assessments)",
-                           text.cat(" is earlier than the derived PD of ", text.fmt_date(d),
-                                    ": the recorded date wins (disagreement)"))),
-         text.cat(derived_text, np.where(~np.isnat(rec) & (rec > d), text.cat(
-             "; recorded progression_date ", text.fmt_date(rec), " is later (disagreement)"), ""))],
-        None).astype(object)
+    prog_reason = np.full(n, None, dtype=object)
+    i = np.flatnonzero(c.progression_source == "recorded")
+    prog_reason[i] = concat("recorded progression_date ", day(rec[i]), choose(
+        np.isnat(d[i]), " (no PD derived from the assessments)",
+        concat(" is earlier than the derived PD of ", day(d[i]), ": the recorded date wins (disagreement)"))).strings()
+    i = np.flatnonzero(c.progression_source == "derived")
+    prog_reason[i] = concat("PD at the ", with_note(c.derived_progression_row[i]), choose(
+        ~np.isnat(rec[i]) & (rec[i] > d[i]),
+        concat("; recorded progression_date ", day(rec[i]), " is later (disagreement)"), "")).strings()
     return bor_reason, prog_reason

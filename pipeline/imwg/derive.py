@@ -147,10 +147,11 @@ def derive_response(patients: pd.DataFrame, assessments: pd.DataFrame | None, *,
     best = np.where(c.counted & (cats.rank != NE) & ~np.isnan(cats.pct_change), cats.pct_change, np.inf)
     best_pct = np.full(n_pat, np.inf)
     np.minimum.at(best_pct, codes, best)
-    reasons = np.where(base.is_baseline, text.cat("baseline assessment: ", base.followed_reason[codes]),
-                       np.where(cats.rank >= 0, cats.reason,
-                                np.where(np.isnat(dates), "no category: assessment date missing",
-                                         "no category: before treatment, not the baseline assessment")))
+    reasons = np.where(np.isnat(dates), "no category: assessment date missing",
+                       "no category: before treatment, not the baseline assessment").astype(object)
+    reasons[cats.rank >= 0] = cats.reason[cats.rank >= 0]
+    b = np.flatnonzero(base.is_baseline)
+    reasons[b] = text.concat("baseline assessment: ", text.Text(base.followed_reason, codes[b])).strings()
     extra = {
         "followed_by": base.followed_by,
         "plasmacytoma": base.plasmacytoma,

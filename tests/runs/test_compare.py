@@ -272,7 +272,7 @@ def test_flags_for_significance_crossing_and_nr_medians(study):
     assert "OS median: NR -> 20.5" in md and "0.200 -> 0.010 (now < 0.05)" in md
     assert compare_runs(b, b)["flags"] == []
     # a p-value below 0.001 reads as in the report ("< 0.001", formerly "<0.001"), in the flags and the table
-    cb["p"] = 0.0004
+    cb.p = 0.0004
     md = format_comparison(compare_runs(a, b))
     assert "0.200 -> < 0.001 (now < 0.05)" in md and "| 0.200 | < 0.001 |" in md and "<0.001" not in md
 
