@@ -28,7 +28,6 @@ KNOWN = {
     "function: pipeline/figures/forest.py::plot_forest",
     "function: pipeline/figures/km.py::plot_km",
     "function: pipeline/figures/swimmer.py::plot_swimmer",
-    "function: pipeline/imwg/categorize.py::_reasons",
     "function: pipeline/imwg/confirm.py::confirm",
     "function: pipeline/imwg/rules.py::_method_rules",
     "function: pipeline/runs/paper_table.py::paper_table",
