@@ -206,7 +206,7 @@ def synth(n: int, seed: int, out_dir: str) -> None:
 def paper_table(run_folder: str, json_path: str | None) -> None:
     """The reference study's published numbers next to the replica run's (Markdown table)."""
     from pipeline.runs.folder import write_json
-    from pipeline.runs.paper_table import format_table, paper_table, table_json
+    from pipeline.synth.replica.paper_table import format_table, paper_table, table_json
 
     rows = paper_table(Path(run_folder))
     if json_path:

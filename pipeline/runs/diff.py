@@ -31,8 +31,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from pipeline.analysis.record import ResultsRecord
-from pipeline.cutoff import apply_cutoff
 from pipeline.errors import UserError
+from pipeline.runs.diff_records import records_diff
 from pipeline.runs.read import Run, find_previous_run, load_run
 from pipeline.text.fmt import level as ci_level
 from pipeline.vocab import DAYS_PER_MONTH
@@ -40,18 +40,9 @@ from pipeline.vocab import DAYS_PER_MONTH
 log = logging.getLogger("mmcohort")
 
 ALPHA = 0.05
-#: Patient columns ``apply_cutoff`` reads; added empty when an old run's table lacks them.
-_CUTOFF_PATIENT_COLUMNS = ("index_date", "death_date", "death_cause", "progression_date", "new_therapy_date",
-                           "last_contact_date")
 #: adsl's progression date: ``PDDT``; runs written before it was named so have ``pfs_progression_date``
 #: (the same date). The second name is read for such old runs only.
 PROGRESSION_COLUMNS = ("PDDT", "pfs_progression_date")
-#: Tables compared record by record, with their keys.
-RECORD_KEYS: dict[str, tuple[str, ...]] = {
-    "patients": ("patient_id",),
-    "assessments": ("patient_id", "assessment_date"),
-    "adverse_events": ("patient_id", "term", "onset_date"),
-}
 
 def changes_since_previous(out_root: Path | str, folder: Path | str, study: str, cutoff: dt.date,
                            name: str | None = None) -> dict | None:
@@ -263,110 +254,6 @@ def _headline(a: Run, b: Run) -> tuple[dict, list[dict]]:
 # --- records as of the earlier cut-off
 
 
-def _as_of(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> dict[str, pd.DataFrame]:
-    """Text tables cut at ``cutoff`` with the pipeline's own rule, back to text."""
-    tabs = {}
-    for name, df in tables.items():
-        df = df.copy()
-        if name == "patients":
-            for col in _CUTOFF_PATIENT_COLUMNS:
-                if col not in df:
-                    df[col] = ""
-        for col in df.columns:
-            if col.endswith("_date"):
-                df[col] = pd.to_datetime(df[col].replace("", None), format="%Y-%m-%d", errors="coerce")
-        tabs[name] = df
-    cut, _ = apply_cutoff(tabs, cutoff)
-    out = {}
-    for name, df in cut.items():
-        df = df[tables[name].columns].copy()  # drop the columns added above
-        for col in df.columns:
-            if col.endswith("_date"):
-                df[col] = df[col].dt.strftime("%Y-%m-%d")
-        out[name] = df.fillna("").astype(str).reset_index(drop=True)
-    return out
-
-
-def _row_dict(r: pd.Series) -> dict:
-    return {k: v for k, v in r.items() if v != ""}
-
-
-def _diff_table(ta: pd.DataFrame, tb: pd.DataFrame, key: list[str]) -> dict:
-    """Records added, removed and changed (column, old -> new) between two text tables."""
-    cols = list(ta.columns) + [c for c in tb.columns if c not in ta.columns]
-    res = {"key": key, "columns_added": [c for c in tb.columns if c not in ta.columns],
-           "columns_removed": [c for c in ta.columns if c not in tb.columns],
-           "added": [], "removed": [], "changed": []}
-    ta = ta.reindex(columns=cols, fill_value="")
-    tb = tb.reindex(columns=cols, fill_value="")
-    other = [c for c in cols if c not in key]
-
-    dup = ta[ta.duplicated(key, keep=False)][key].drop_duplicates()
-    dup = pd.concat([dup, tb[tb.duplicated(key, keep=False)][key]]).drop_duplicates()
-
-    def split(t: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if dup.empty:
-            return t, t.iloc[0:0]
-        is_dup = t[key].merge(dup.assign(_d=1), on=key, how="left")["_d"].notna().to_numpy()
-        return t[~is_dup], t[is_dup]
-
-    ua, da = split(ta)
-    ub, db = split(tb)
-    m = ua.merge(ub, on=key, how="outer", suffixes=("\x00a", "\x00b"), indicator=True)
-    m = m.sort_values(key, kind="stable")
-    for _, r in m[m["_merge"] == "left_only"].iterrows():
-        res["removed"].append(_row_dict(r[key + [f"{c}\x00a" for c in other]].rename(lambda c: c.split("\x00")[0])))
-    for _, r in m[m["_merge"] == "right_only"].iterrows():
-        res["added"].append(_row_dict(r[key + [f"{c}\x00b" for c in other]].rename(lambda c: c.split("\x00")[0])))
-    both = m[m["_merge"] == "both"]
-    if other and len(both):
-        va = both[[f"{c}\x00a" for c in other]].to_numpy()
-        vb = both[[f"{c}\x00b" for c in other]].to_numpy()
-        differs = va != vb
-        for i in differs.any(axis=1).nonzero()[0]:
-            res["changed"].append({
-                "key": {k: both.iloc[i][k] for k in key},
-                "changes": [{"column": other[j], "old": va[i, j], "new": vb[i, j]}
-                            for j in differs[i].nonzero()[0]],
-            })
-    if len(da) or len(db):
-        # keys with several records: compare as multisets of whole records
-        ca = da.groupby(cols, dropna=False).size()
-        cb = db.groupby(cols, dropna=False).size()
-        d = ca.sub(cb, fill_value=0).astype(int)
-        for idx, n in d[d != 0].sort_index().items():
-            row = _row_dict(pd.Series(dict(zip(cols, idx, strict=True))))
-            res["removed" if n > 0 else "added"].extend([row] * abs(n))
-    for k in ("added", "removed"):
-        res[k].sort(key=lambda r: [r.get(c, "") for c in key])
-    return res
-
-
-def _records(a: Run, b: Run) -> dict:
-    as_of = min(a.cutoff, b.cutoff)
-    names = [n for n in RECORD_KEYS if n in a.derived or n in b.derived]
-    if "patients" not in a.derived or "patients" not in b.derived:
-        return {"as_of": as_of.isoformat(), "available": False, "n_differences": None, "tables": {},
-                "note": "a run has no derived/patients.csv (made before mmcohort kept the cut-off tables)"}
-    tabs = {}
-    for side, r in (("a", a), ("b", b)):
-        t = {}
-        for n in names:
-            other = b if side == "a" else a
-            t[n] = r.derived.get(n, other.derived[n].iloc[0:0])
-        tabs[side] = _as_of(t, as_of)
-    out, total = {}, 0
-    for n in names:
-        key = list(RECORD_KEYS[n])
-        if not all(k in tabs["a"][n] and k in tabs["b"][n] for k in key):
-            out[n] = {"key": key, "note": "key columns missing; not compared"}
-            continue
-        d = _diff_table(tabs["a"][n], tabs["b"][n], key)
-        total += len(d["added"]) + len(d["removed"]) + len(d["changed"])
-        out[n] = d
-    return {"as_of": as_of.isoformat(), "available": True, "n_differences": total, "tables": out}
-
-
 def compare_runs(a: Run, b: Run, force: bool = False) -> dict:
     """What changed from run ``a`` (before) to run ``b`` (after). JSON-able, deterministic order.
 
@@ -408,7 +295,7 @@ def compare_runs(a: Run, b: Run, force: bool = False) -> dict:
         "follow_up": _followup(a, b),
         "headline": headline,
         "flags": flags,
-        "records": _records(a, b),
+        "records": records_diff(a, b),
     }
 
 

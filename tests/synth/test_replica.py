@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.run import run_study
-from pipeline.runs.paper_table import NOT_TARGETED, REPRODUCED, format_table, paper_table
 from pipeline.synth.replica import MEDIAN_TOLERANCE_MONTHS, PUBLISHED, ROSTER, build_replica, write_replica
+from pipeline.synth.replica.paper_table import NOT_TARGETED, REPRODUCED, format_table, paper_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "synthetic_data" / "bendamustine_rrmm"

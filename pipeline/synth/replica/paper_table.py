@@ -19,7 +19,7 @@ from pipeline.analysis.record import ResultsRecord
 from pipeline.analysis.record.rows import ComparisonRow, SurvivalRow, Table1Row
 from pipeline.errors import UserError
 from pipeline.runs.folder import read_csv_text
-from pipeline.synth.replica import MEDIAN_TOLERANCE_MONTHS, PUBLISHED, STUDY
+from pipeline.synth.replica.published import MEDIAN_TOLERANCE_MONTHS, PUBLISHED, STUDY
 
 #: Row status: the reproduced value equals the published one (as the paper prints it); a median lies within
 #: the stated tolerance; a P value rounds to the published one or meets its bound; or the number is not a
@@ -29,6 +29,7 @@ NOT_TARGETED, DIFFERS = "not targeted", "DIFFERS"
 #: Statuses that mean "reproduced".
 REPRODUCED = (EXACT, WITHIN, CONSISTENT)
 _EVALUABLE = "response-evaluable (>= 2 cycles)"
+_BASELINE = "Baseline (n = 32)"
 _ORDER = ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD", "NE")
 _LAB_LABELS = {
     "bm_plasma_cells_pct": "Bone-marrow plasma cells, %", "calcium_mmol_l": "Calcium, mmol/L",
@@ -170,10 +171,16 @@ def _decimals(*values: float) -> int:
 
 
 def paper_table(run_folder: str | Path) -> list[Row]:
+    """Every published number of the reference study beside the run's, section by section."""
     run = _Run(Path(run_folder))
+    return [*_baseline_rows(run), *_disease_rows(run), *_response_rows(run), *_survival_rows(run), *_ae_rows(run)]
+
+
+def _baseline_rows(run: _Run) -> list[Row]:
+    """Demographics and laboratory values at baseline."""
     P = PUBLISHED
     rows: list[Row] = []
-    b = "Baseline (n = 32)"
+    b = _BASELINE
     rows.append(_count(b, "Patients", P["n"], run.r.n_patients))
     for sex, label in (("M", "Male"), ("F", "Female")):
         rows.append(_count(b, label, P["sex"][sex], run.t1("sex", sex).n))
@@ -203,6 +210,15 @@ def paper_table(run_folder: str | Path) -> list[Row]:
         rows.append(_count(b, f"Durie-Salmon {stage}", k, run.t1("ds_stage", stage).n))
     for stage, k in P["iss_stage"].items():
         rows.append(_count(b, f"ISS {stage}", k, run.t1("iss_stage", stage).n))
+    return rows
+
+
+def _disease_rows(run: _Run) -> list[Row]:
+    """Disease characteristics: FISH, extramedullary disease, prior therapy, regimen."""
+    P = PUBLISHED
+    rows: list[Row] = []
+    b = _BASELINE
+    a = run.adsl
     tested = run.t1("fish_tested").n
     rows.append(_count(b, "FISH performed", P["fish_tested"], tested))
     rows.append(_count(b, "FISH negative (of tested)", P["fish_negative"], run.t1("fish_negative").n,
@@ -212,7 +228,6 @@ def paper_table(run_folder: str | Path) -> list[Row]:
                            P["fish_tested"]))
     rows.append(_count(b, "Cytogenetic high risk (of tested)", P["fish_high_risk"], run.t1("high_risk_fish").n,
                        run.t1("high_risk_fish").N, P["fish_tested"]))
-    a = run.adsl
     markers = [c for c in a.columns if c.startswith("fish_") and c != "fish_tested"]
     abnormal = a[markers].eq("positive").any(axis=1)
     rows.append(_count(b, "FISH-abnormal patients with EMD [adsl.csv]", P["fish_abnormal_with_emd"],
@@ -229,7 +244,14 @@ def paper_table(run_folder: str | Path) -> list[Row]:
     rows.append(_count(b, "Prior lenalidomide", P["prior_lenalidomide"], run.t1("prior_lenalidomide", "yes").n))
     for reg, k in P["regimen"].items():
         rows.append(_count(b, f"Regimen {reg}", k, run.t1("regimen", reg).n))
+    return rows
 
+
+def _response_rows(run: _Run) -> list[Row]:
+    """Cycles and response: by cycle, final response, ORR, EMD."""
+    P = PUBLISHED
+    rows: list[Row] = []
+    a = run.adsl
     r = "Response"
     cy = P["cycles"]
     rows.append(_median_range(r, "Cycles: median (range)", cy, run.t1("cycles")))
@@ -249,7 +271,14 @@ def paper_table(run_folder: str | Path) -> list[Row]:
                         sum(P["emd_final"].values())))
     rows.append(_rate(r, "ORR, EMD", P["emd_orr"], run.rate("EMD", "ORR")))
     rows.append(_rate(r, "Disease control, EMD", P["emd_dcr"], run.rate("EMD", "DCR")))
+    return rows
 
+
+def _survival_rows(run: _Run) -> list[Row]:
+    """Medians, log-rank p, deaths and follow-up."""
+    P = PUBLISHED
+    rows: list[Row] = []
+    a = run.adsl
     s = "Survival (months)"
     names = {None: "all", "prior_lines": "prior lines", "cycles": "cycles"}
     for (ep, by, group), med in P["medians"].items():
@@ -266,7 +295,13 @@ def paper_table(run_folder: str | Path) -> list[Row]:
     pf = P["followup_months"]
     rows.append(Row(s, "Follow-up: median (range)", f"{pf['median']} ({pf['min']}-{pf['max']})",
                     f"{fu.median:.1f} ({fu.min:.1f}-{fu.max:.1f}), reverse Kaplan-Meier", NOT_TARGETED))
+    return rows
 
+
+def _ae_rows(run: _Run) -> list[Row]:
+    """Adverse events: patients by worst grade."""
+    P = PUBLISHED
+    rows: list[Row] = []
     e = "Adverse events (patients, worst grade)"
     ae = {x.term: x for x in run.r.adverse_events}
     for term, pub in P["adverse_events"].items():
@@ -279,7 +314,6 @@ def paper_table(run_folder: str | Path) -> list[Row]:
     g4 = sum(x.g4 for x in run.r.adverse_events)
     rows.append(_count(e, "Grade 4 (any term)", P["ae_grade4"], g4))
     return rows
-
 
 def format_table(rows: list[Row]) -> str:
     """Markdown: one table, a bold row per section."""
