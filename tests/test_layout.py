@@ -22,8 +22,6 @@ KNOWN = {
     # the published-vs-reproduced table belongs to the replica tool (pipeline.synth.replica)
     "upward: pipeline.runs.paper_table -> pipeline.synth.replica",
     "module: pipeline/runs/diff.py",
-    "function: pipeline/imwg/confirm.py::confirm",
-    "function: pipeline/imwg/rules.py::_method_rules",
     "function: pipeline/runs/paper_table.py::paper_table",
 }
 
