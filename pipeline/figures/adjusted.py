@@ -80,14 +80,12 @@ def _row(text: str, d: dict, colour: str, lang: str, n: str = "") -> dict:
 
 def cox_forest(models: list[dict], *, lang: str, conf_level: float) -> Figure:
     """Adjusted HRs of every multivariable model (one block per endpoint)."""
-    from pipeline.report.adjusted_tables import term_label
-
     rows = []
     for m in (m for m in models if m["kind"] == "multivariable" and m["terms"]):
         rows.append({"kind": "header", "text": f"{L.tr(m['endpoint'], lang)} (n = {m['n']}, "
                                                f"{t('c_events', lang).lower()} = {m['events']})"})
         colour = ENDPOINT_COLOURS.get(m["endpoint"], SINGLE_COLOUR)
-        rows += [_row(term_label(x, lang), x, colour, lang) for x in m["terms"]]
+        rows += [_row(L.term_label(x, lang), x, colour, lang) for x in m["terms"]]
     lv = f"{100 * conf_level:g}"
     heads = (t("c_covariate", lang), "", t("c_hr_level", lang, level=lv), t("c_p", lang))
     return plot_hr_rows(rows, heads, lang=lang, x_label=t("favours", lang)).figure
@@ -95,11 +93,9 @@ def cox_forest(models: list[dict], *, lang: str, conf_level: float) -> Figure:
 
 def subgroup_forest(records: list[dict], endpoint: str, *, lang: str, conf_level: float) -> Figure:
     """HR of the comparison within each subgroup level; the interaction p on each header."""
-    from pipeline.report.adjusted_tables import cov_name
-
     rows = []
     for r in (r for r in records if r["endpoint"] == endpoint):
-        rows.append({"kind": "header", "text": cov_name(r["subgroup"], lang),
+        rows.append({"kind": "header", "text": L.cov_name(r["subgroup"], lang),
                      "p": t("interaction_p", lang, p=_p_eq(r["interaction_p"]))})
         rows += [_row(level_name(str(x["level"]), lang), x, ENDPOINT_COLOURS.get(endpoint, SINGLE_COLOUR), lang,
                       f"{x['n']} ({x['events']})") for x in r["levels"]]
@@ -147,8 +143,6 @@ def _basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
 
 def plot_zph(plot, *, lang: str) -> Figure:
     """Scaled Schoenfeld residuals of one term against 1 - KM(t-), a spline smooth ±2 SE and β."""
-    from pipeline.report.adjusted_tables import cov_name
-
     with theme(lang):
         fig = Figure(figsize=(5.6, 3.9))
         ax = fig.add_axes((0.13, 0.14, 0.83, 0.74))
@@ -163,7 +157,7 @@ def plot_zph(plot, *, lang: str) -> Figure:
             ax.plot(grid, fit - 2 * se, color=SINGLE_COLOUR, lw=0.9, ls="--", zorder=3)
         if plot.coef is not None:
             ax.axhline(plot.coef, color="#D55E00", lw=1.0, ls=":", zorder=1, label=t("zph_beta", lang))
-        name = cov_name(plot.term, lang)
+        name = L.cov_name(plot.term, lang)
         ax.set_xlabel(t("zph_x", lang))
         ax.set_ylabel(t("zph_y", lang, term=name))
         ax.set_title(t("zph_title", lang, ep=L.tr(f"{plot.endpoint}_short", lang), term=name, p=_p_eq(plot.p)),

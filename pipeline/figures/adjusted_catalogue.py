@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.figures import labels as L
 from pipeline.figures.adjusted import cox_forest, plot_zph, subgroup_forest
-from pipeline.figures.catalogue import FigureSpec
+from pipeline.figures.spec import FigureSpec
 from pipeline.text.fmt import fmt_p
 from pipeline.text.i18n import t
 
@@ -27,10 +27,8 @@ def adjusted_specs(res, config, lang: str, tl: str) -> list[FigureSpec]:
         ties = a.models.ties.capitalize()
         specs.append(FigureSpec("cox_forest_adjusted", "comparisons", t("cap_cox_forest", tl, ties=ties, level=level),
                                 lambda: cox_forest(models, lang=lang, conf_level=a.conf_level)))
-    from pipeline.report.adjusted_tables import cov_name
-
     for z in adj["zph_plots"]:
-        cap = t("cap_zph", tl, term=cov_name(z.term, tl), ep=L.tr(z.endpoint, tl), p=_p(z.p))
+        cap = t("cap_zph", tl, term=L.cov_name(z.term, tl), ep=L.tr(z.endpoint, tl), p=_p(z.p))
         specs.append(FigureSpec(f"zph_{z.endpoint}_{z.term}", "comparisons", cap,
                                 lambda z=z: plot_zph(z, lang=lang)))
     recs = adj["subgroups"]

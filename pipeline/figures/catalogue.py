@@ -7,7 +7,6 @@ time) and the figures left out with the reason (e.g. no raw values -> no waterfa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,27 +20,11 @@ from pipeline.figures.forest import plot_forest
 from pipeline.figures.km import km_panels
 from pipeline.figures.literature import plot_literature
 from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, waterfall_data
+from pipeline.figures.spec import FigureSpec, Omitted
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
 from pipeline.meta.words import ci_label
 from pipeline.text.fmt import level as ci_level
 from pipeline.text.i18n import t, words
-
-
-@dataclass
-class FigureSpec:
-    name: str  # file stem under figures/
-    section: str  # cohort | response | survival | comparisons
-    caption: str
-    make: Callable[[], Figure]
-    group_by: str | None = None
-    landmark: bool = False
-
-
-@dataclass
-class Omitted:
-    name: str
-    section: str
-    reason: str
 
 
 def caption(key: str, lang: str, **kw: object) -> str:

@@ -17,6 +17,7 @@ from matplotlib.ticker import FixedLocator, PercentFormatter
 
 from pipeline.analysis.competing import EVENTS, CIFCurve
 from pipeline.figures import labels as L
+from pipeline.figures.spec import FigureSpec
 from pipeline.figures.style import theme
 from pipeline.stats import cuminc_at, n_at_risk
 from pipeline.text.fmt import fmt_p_eq, missing
@@ -136,10 +137,8 @@ def plot_cuminc(curves: Sequence[CIFCurve], ticks_months: Sequence[float], conf_
     return fig
 
 
-def cuminc_specs(res, config, lang: str, text_lang: str) -> list:
+def cuminc_specs(res, config, lang: str, text_lang: str) -> list[FigureSpec]:
     """Figure specs (section ``competing``) for the overall and each grouping's stacked CIF figure."""
-    from pipeline.figures.catalogue import FigureSpec
-
     cr = res.competing
     if cr is None or not cr.curves:
         return []

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, PercentFormatter
 
 from pipeline.analysis.survival import Curve
@@ -122,7 +124,6 @@ def plot_km(curves: Sequence[Curve], ticks_months: Sequence[float], risk: pd.Dat
     k = len(curves)
     if show_ci is None:
         show_ci = k <= 2
-    endpoint = curves[0].endpoint
     with theme(lang):
         if fig is None:
             fig = Figure(figsize=(6.6, 4.6 + (0.42 * k if k < 4 else 0.21 * k + 0.9)), layout="constrained")
@@ -131,61 +132,79 @@ def plot_km(curves: Sequence[Curve], ticks_months: Sequence[float], risk: pd.Dat
         axr = fig.add_subplot(gs[1], sharex=ax)
         axr.set_label(RISK_AXES_LABEL)
         single = k == 1 and curves[0].group is None
-        medians = []
-        handles = []
+        handles, medians = [], []
         for i, c in enumerate(curves):
             col = SINGLE_COLOUR if single else group_colour(i)
-            f = c.fit
-            t = np.r_[0.0, np.asarray(f.time, dtype=float)] / M
-            s = np.r_[1.0, np.asarray(f.surv, dtype=float)]
-            xs, ys = _steps(t, s)
-            name = _name(c, group_names, lang)
-            med = km_median(f).estimate
-            med_m = None if med is None else float(med) / M
-            medians.append((med_m, col))
-            lab = (f"{name} (n = {f.n}; {L.tr('median', lang)} {fmt_median(med_m)}"
-                   f"{'' if med_m is None else ' ' + L.tr('mo', lang)})")
-            (line,) = ax.plot(xs, ys, color=col, lw=1.7, label=lab, zorder=3)
+            line, median = _draw_curve(ax, c, col, _name(c, group_names, lang), lang, show_ci=show_ci, single=single)
             handles.append(line)
-            if show_ci:
-                lo = np.r_[1.0, np.asarray(f.lower, dtype=float)]
-                hi = np.r_[1.0, np.asarray(f.upper, dtype=float)]
-                ok = np.isfinite(lo) & np.isfinite(hi)
-                ax.fill_between(t, np.where(ok, lo, 0), np.where(ok, hi, 0), where=ok, step="post",
-                                color=col, alpha=0.13 if not single else 0.16, lw=0, zorder=1)
-            cens = np.asarray(f.n_censor) > 0
-            if cens.any():
-                ax.plot(np.asarray(f.time, dtype=float)[cens] / M, np.asarray(f.surv, dtype=float)[cens],
-                        ls="none", marker="|", ms=7, mew=1.3, color=col, zorder=4)
-        # median lines: dashed, from the y axis to the curve and down to the x axis
-        reached = [(m, col) for m, col in medians if m is not None]
-        if reached:
-            ax.plot([0, max(m for m, _ in reached)], [0.5, 0.5], ls=(0, (4, 3)), lw=0.8, color=GREY, zorder=2)
-            for m, col in reached:
-                ax.plot([m, m], [0, 0.5], ls=(0, (4, 3)), lw=0.9, color=col, zorder=2)
-        span = ticks[-1] - ticks[0] if len(ticks) > 1 else 1.0
-        ax.set_xlim(ticks[0] - 0.02 * span, ticks[-1] + 0.03 * span)
-        ax.set_ylim(-0.02, 1.04)
-        ax.xaxis.set_major_locator(FixedLocator(ticks))
-        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=""))
-        ax.set_ylabel(L.tr(f"surv_axis_{endpoint}", lang))
-        ax.set_xlabel(xlabel or L.tr("months", lang))
-        ax.grid(axis="y", color="#EDEDED", lw=0.6, zorder=0)
-        ax.set_axisbelow(True)
-        censor = ax.plot([], [], ls="none", marker="|", ms=7, mew=1.3, color=GREY, label=L.tr("censored", lang))[0]
-        # legend and test results above the plot, never over the curves
-        stats = stats_text(comparison, lang, level=level)
-        leg = ax.legend(handles=[*handles, censor], loc="lower left", bbox_to_anchor=(0.0, 1.01),
-                        ncol=1 if k < 4 else 2, columnspacing=1.2, title=stats, alignment="left", handlelength=1.6, borderaxespad=0.0,
-                        borderpad=0.1, labelspacing=0.3, frameon=False)
-        if stats:
-            leg.get_title().set_fontweight("normal")
-            leg.get_title().set_linespacing(1.35)
+            medians.append((median, col))
+        _draw_median_lines(ax, medians)
+        _draw_axes(ax, ticks, curves[0].endpoint, xlabel, lang)
+        _draw_legend(ax, handles, stats_text(comparison, lang, level=level), lang, wide=k >= 4)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=10, fontweight="bold")
         _draw_risk_table(axr, curves, ticks, risk, group_names, lang, single)
     return fig
+
+
+def _draw_curve(ax: Axes, c: Curve, col: str, name: str, lang: str, *, show_ci: bool,
+                single: bool) -> tuple[Line2D, float | None]:
+    """One curve: its steps (labelled with n and the median), CI band and censor marks; its median in months."""
+    f = c.fit
+    t = np.r_[0.0, np.asarray(f.time, dtype=float)] / M
+    s = np.r_[1.0, np.asarray(f.surv, dtype=float)]
+    xs, ys = _steps(t, s)
+    med = km_median(f).estimate
+    med_m = None if med is None else float(med) / M
+    lab = (f"{name} (n = {f.n}; {L.tr('median', lang)} {fmt_median(med_m)}"
+           f"{'' if med_m is None else ' ' + L.tr('mo', lang)})")
+    (line,) = ax.plot(xs, ys, color=col, lw=1.7, label=lab, zorder=3)
+    if show_ci:
+        lo = np.r_[1.0, np.asarray(f.lower, dtype=float)]
+        hi = np.r_[1.0, np.asarray(f.upper, dtype=float)]
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        ax.fill_between(t, np.where(ok, lo, 0), np.where(ok, hi, 0), where=ok, step="post",
+                        color=col, alpha=0.13 if not single else 0.16, lw=0, zorder=1)
+    cens = np.asarray(f.n_censor) > 0
+    if cens.any():
+        ax.plot(np.asarray(f.time, dtype=float)[cens] / M, np.asarray(f.surv, dtype=float)[cens],
+                ls="none", marker="|", ms=7, mew=1.3, color=col, zorder=4)
+    return line, med_m
+
+
+def _draw_median_lines(ax: Axes, medians: Sequence[tuple[float | None, str]]) -> None:
+    """Dashed median lines: from the y axis to the curves at 50 %, and down from each curve to the x axis."""
+    reached = [(m, col) for m, col in medians if m is not None]
+    if reached:
+        ax.plot([0, max(m for m, _ in reached)], [0.5, 0.5], ls=(0, (4, 3)), lw=0.8, color=GREY, zorder=2)
+        for m, col in reached:
+            ax.plot([m, m], [0, 0.5], ls=(0, (4, 3)), lw=0.9, color=col, zorder=2)
+
+
+def _draw_axes(ax: Axes, ticks: Sequence[float], endpoint: str, xlabel: str | None, lang: str) -> None:
+    """Limits, ticks (months; survival in %), axis labels and the light grid."""
+    span = ticks[-1] - ticks[0] if len(ticks) > 1 else 1.0
+    ax.set_xlim(ticks[0] - 0.02 * span, ticks[-1] + 0.03 * span)
+    ax.set_ylim(-0.02, 1.04)
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=""))
+    ax.set_ylabel(L.tr(f"surv_axis_{endpoint}", lang))
+    ax.set_xlabel(xlabel or L.tr("months", lang))
+    ax.grid(axis="y", color="#EDEDED", lw=0.6, zorder=0)
+    ax.set_axisbelow(True)
+
+
+def _draw_legend(ax: Axes, handles: list[Line2D], stats: str | None, lang: str, *, wide: bool) -> None:
+    """The curves' legend (plus the censor mark) with the test results as its title, above the plot, never
+    over the curves; two columns when ``wide``."""
+    censor = ax.plot([], [], ls="none", marker="|", ms=7, mew=1.3, color=GREY, label=L.tr("censored", lang))[0]
+    leg = ax.legend(handles=[*handles, censor], loc="lower left", bbox_to_anchor=(0.0, 1.01),
+                    ncol=2 if wide else 1, columnspacing=1.2, title=stats, alignment="left", handlelength=1.6,
+                    borderaxespad=0.0, borderpad=0.1, labelspacing=0.3, frameon=False)
+    if stats:
+        leg.get_title().set_fontweight("normal")
+        leg.get_title().set_linespacing(1.35)
 
 
 def _name(c: Curve, group_names: Mapping[object, str] | None, lang: str) -> str:

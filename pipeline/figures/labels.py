@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import re
 
-from pipeline.text.i18n import config_labels_apply, has, lower_first, sign_spacing, t, words
+from pipeline.analysis.table1 import CATEGORICAL, CONTINUOUS
+from pipeline.text.i18n import (
+    config_labels_apply,
+    has,
+    level,
+    lower_first,
+    sign_spacing,
+    t,
+    table1_label,
+    words,
+)
 
 tr = t  # a figure label is looked up like any other word
 
-__all__ = ["comparison_name", "group_label", "group_name", "lower_first", "population_name", "pretty", "tr"]
+__all__ = ["comparison_name", "cov_name", "group_label", "group_name", "lower_first", "population_name", "pretty",
+           "term_label", "tr"]
 
 
 def pretty(s: str) -> str:
@@ -79,3 +90,29 @@ def population_name(name: str, lang: str = "en") -> str:
         if m:
             return words(lang)[key].format(*m.groups())
     return pretty(name)
+
+
+#: Table 1's English label of each baseline variable (the covariates of the adjusted models).
+_EN_NAMES = {c: lab for c, lab in CONTINUOUS} | {c: lab for c, lab, _ in CATEGORICAL}
+
+
+def cov_name(cov: str, lang: str) -> str:
+    """A covariate's readable name (Table 1's label, a comparison's name, else the column)."""
+    return table1_label(cov, lang, _EN_NAMES.get(cov, "")) or comparison_name(cov, None, lang)
+
+
+def term_label(term: dict, lang: str) -> str:
+    """A Cox model term's label: 'Age, years (per 10)', 'Sex: Male vs Female', 'Prior lines ≥ 3 vs < 3'."""
+    cov = term.get("covariate") or term["term"]
+    name = cov_name(cov, lang)
+    if term.get("per"):
+        per = f"{term['per']:g}"
+        return f"{name} ({t('per', lang, per=per)})"
+    if term.get("level") is not None:
+        vs = t("vs", lang, a=level(str(term["level"]), lang), b=level(str(term["reference"]), lang))
+        return f"{name}: {vs}"
+    raw = str(term["term"])
+    if raw.startswith(f"{cov}>="):
+        thr = raw[len(cov) + 2:]
+        return f"{name} ≥ {thr} vs < {thr}"
+    return name

@@ -73,50 +73,71 @@ def plot_swimmer(data: pd.DataFrame, ax: Axes | None = None, *, cycle_length_day
         bar_h = 0.62 if labelled else 0.8
         ax.barh(y, d["end"], height=bar_h, color=[response_colour(b) for b in d["bor"]],
                 edgecolor="#4D4D4D" if labelled else "#8C8C8C", linewidth=0.3 if labelled else 0.15, zorder=2)
-        # cycle starts (cycle k assumed to start at (k - 1) x cycle length), as ticks on the bar
-        cyc = d["cycles"].fillna(0).astype(int).to_numpy()
-        kk = np.arange(1, int(cyc.max()) if n and cyc.max() > 1 else 1)
-        if len(kk):
-            xs = (kk[None, :] * cycle_length_days / M) * np.ones((n, 1))
-            ok = (kk[None, :] < cyc[:, None]) & (xs < d["end"].to_numpy()[:, None])
-            yy = np.broadcast_to(y[:, None], xs.shape)
-            ax.plot(xs[ok], yy[ok], ls="none", marker="|", ms=(bar_h * 9 if labelled else 3), mew=0.7,
-                    color="#333333", alpha=0.75, zorder=3)
-        for key, col in (("response", "response"), ("progression", "progression")):
-            m = d[col].notna()
-            ax.plot(d.loc[m, col], y[m], ls="none", zorder=4, **MARKERS[key])
-        dead = d["dead"].to_numpy(dtype=bool)
-        ax.plot(d.loc[dead, "end"], y[dead], ls="none", zorder=4, **MARKERS["death"])
+        _draw_cycle_starts(ax, d, y, cycle_length_days, tick_size=bar_h * 9 if labelled else 3)
         span = float(d["end"].max()) if n else 1.0
-        ax.plot(d.loc[~dead, "end"] + 0.012 * span, y[~dead], ls="none", zorder=4, **MARKERS["ongoing"])
-        emd = d["emd"].fillna(False).to_numpy(dtype=bool)
-        ax.plot(np.full(emd.sum(), -0.025 * span), y[emd], ls="none", zorder=4, clip_on=False, **MARKERS["emd"])
-        ticks = month_ticks(span)
-        ax.set_xticks(ticks)
-        ax.set_xlim(-0.045 * span, max(span * 1.05, ticks[-1] + 0.01 * span))
-        ax.set_ylim(-0.7, n - 0.3)
-        if labelled:
-            ax.set_yticks(y, d["patient_id"].astype(str), fontsize=7.5 if n > 30 else 8)
-            ax.tick_params(axis="y", length=0, pad=12)
-            ax.set_ylabel(L.tr("swimmer_y", lang))
-        else:
-            ax.set_yticks([])
-            ax.set_ylabel(L.tr("swimmer_y_many", lang, n=n))
-        ax.spines["left"].set_visible(False)
-        ax.set_xlabel(L.tr("swimmer_x", lang))
-        ax.grid(axis="x", color="#EDEDED", lw=0.6, zorder=0)
-        ax.set_axisbelow(True)
-        present = [c for c in vocab.RESPONSE_ORDER if c in set(d["bor"])]
-        handles = [Patch(facecolor=response_colour(c), edgecolor="#4D4D4D", lw=0.3, label=c) for c in present]
-        handles.append(Line2D([], [], ls="none", marker="|", ms=7, mew=0.9, color="#333333",
-                              label=L.tr("cycle_start", lang)))
-        for key in ("response", "progression", "death", "ongoing", "emd"):
-            lab = L.tr({"response": "response_onset", "emd": "emd_flag"}.get(key, key), lang)
-            handles.append(Line2D([], [], ls="none", label=lab, **MARKERS[key]))
-        spacer = Patch(facecolor="none", edgecolor="none", label=" ")
-        handles.insert(len(present), spacer)
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), alignment="left",
-                  title=L.tr("bar_colour", lang), handlelength=1.2, labelspacing=0.35)
+        _draw_events(ax, d, y, span)
+        _draw_axes(ax, d, y, span, labelled, lang)
+        _draw_legend(ax, d, lang)
         if title:
             ax.set_title(title, loc="left")
     return ax
+
+
+def _draw_cycle_starts(ax: Axes, d: pd.DataFrame, y: np.ndarray, cycle_length_days: int, tick_size: float) -> None:
+    """Cycle starts as ticks on the bars (cycle k assumed to start at (k - 1) x cycle length); all at once."""
+    n = len(d)
+    cyc = d["cycles"].fillna(0).astype(int).to_numpy()
+    kk = np.arange(1, int(cyc.max()) if n and cyc.max() > 1 else 1)
+    if len(kk):
+        xs = (kk[None, :] * cycle_length_days / M) * np.ones((n, 1))
+        ok = (kk[None, :] < cyc[:, None]) & (xs < d["end"].to_numpy()[:, None])
+        yy = np.broadcast_to(y[:, None], xs.shape)
+        ax.plot(xs[ok], yy[ok], ls="none", marker="|", ms=tick_size, mew=0.7, color="#333333", alpha=0.75,
+                zorder=3)
+
+
+def _draw_events(ax: Axes, d: pd.DataFrame, y: np.ndarray, span: float) -> None:
+    """Response onset and progression on the bars, death (or alive: an arrow) at their ends, EMD left of them."""
+    for key, col in (("response", "response"), ("progression", "progression")):
+        m = d[col].notna()
+        ax.plot(d.loc[m, col], y[m], ls="none", zorder=4, **MARKERS[key])
+    dead = d["dead"].to_numpy(dtype=bool)
+    ax.plot(d.loc[dead, "end"], y[dead], ls="none", zorder=4, **MARKERS["death"])
+    ax.plot(d.loc[~dead, "end"] + 0.012 * span, y[~dead], ls="none", zorder=4, **MARKERS["ongoing"])
+    emd = d["emd"].fillna(False).to_numpy(dtype=bool)
+    ax.plot(np.full(emd.sum(), -0.025 * span), y[emd], ls="none", zorder=4, clip_on=False, **MARKERS["emd"])
+
+
+def _draw_axes(ax: Axes, d: pd.DataFrame, y: np.ndarray, span: float, labelled: bool, lang: str) -> None:
+    """Month ticks, limits, and the patients' IDs on the y axis (or just their number when too many)."""
+    n = len(d)
+    ticks = month_ticks(span)
+    ax.set_xticks(ticks)
+    ax.set_xlim(-0.045 * span, max(span * 1.05, ticks[-1] + 0.01 * span))
+    ax.set_ylim(-0.7, n - 0.3)
+    if labelled:
+        ax.set_yticks(y, d["patient_id"].astype(str), fontsize=7.5 if n > 30 else 8)
+        ax.tick_params(axis="y", length=0, pad=12)
+        ax.set_ylabel(L.tr("swimmer_y", lang))
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(L.tr("swimmer_y_many", lang, n=n))
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel(L.tr("swimmer_x", lang))
+    ax.grid(axis="x", color="#EDEDED", lw=0.6, zorder=0)
+    ax.set_axisbelow(True)
+
+
+def _draw_legend(ax: Axes, d: pd.DataFrame, lang: str) -> None:
+    """Right of the plot: the best responses present (bar colours), a gap, then the marks."""
+    present = [c for c in vocab.RESPONSE_ORDER if c in set(d["bor"])]
+    handles = [Patch(facecolor=response_colour(c), edgecolor="#4D4D4D", lw=0.3, label=c) for c in present]
+    handles.append(Line2D([], [], ls="none", marker="|", ms=7, mew=0.9, color="#333333",
+                          label=L.tr("cycle_start", lang)))
+    for key in ("response", "progression", "death", "ongoing", "emd"):
+        lab = L.tr({"response": "response_onset", "emd": "emd_flag"}.get(key, key), lang)
+        handles.append(Line2D([], [], ls="none", label=lab, **MARKERS[key]))
+    spacer = Patch(facecolor="none", edgecolor="none", label=" ")
+    handles.insert(len(present), spacer)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), alignment="left",
+              title=L.tr("bar_colour", lang), handlelength=1.2, labelspacing=0.35)

@@ -62,6 +62,51 @@ def confirm(codes: np.ndarray, dates: np.ndarray, rank: np.ndarray, lab_based: n
     """
     if unconfirmed_pd not in UNCONFIRMED_PD_OPTIONS:
         raise ValueError(f"unconfirmed_pd must be 'count' or 'ignore', but was {unconfirmed_pd!r}")
+    p = _pair(codes, dates, rank, lab_based, in_window, confirm_response=confirm_response,
+              unconfirmed_pd=unconfirmed_pd)
+    d_row, d_date, prog, source = _progression(codes, dates, p, recorded_progression, n_patients)
+    prog_r = prog[codes]
+    counted = in_window & (np.isnat(prog_r) | (dates <= prog_r))
+    bor = np.full(n_patients, NE, dtype=np.int64)
+    np.minimum.at(bor, codes[counted & p.scored], p.confirmed[counted & p.scored])
+    bor_row = groups.first_where(counted & p.scored & (p.confirmed == bor[codes]), codes, n_patients)
+    last_eval = groups.take(dates, groups.last_where(
+        counted & p.evaluable & (p.confirmed != PD) & (np.isnat(prog_r) | (dates < prog_r)), codes, n_patients), NAT)
+    if fallback_evaluable_date is not None:
+        last_eval = np.where(np.isnat(last_eval), fallback_evaluable_date, last_eval)
+    pd_confirmed, n_unconfirmed = _pd_confirmation(codes, dates, rank, p, d_row, d_date, n_patients)
+    return Confirmation(
+        confirmed=p.confirmed, confirmed_with=p.confirmed_with, needs_confirmation=p.needs, counted=counted,
+        note=_notes(rank, p, counted, confirm_response, unconfirmed_pd), bor=bor, bor_row=bor_row,
+        derived_progression_row=d_row, derived_progression_date=d_date, progression_date=prog,
+        progression_source=source, pd_confirmed=pd_confirmed, n_unconfirmed_pd=n_unconfirmed,
+        last_evaluable_date=last_eval,
+    )
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Per row (sorted order): each assessment paired with the patient's next evaluable one."""
+
+    scored: np.ndarray  # in the window and categorised
+    evaluable: np.ndarray  # scored and not NE
+    has_next: np.ndarray  # a later evaluable assessment exists
+    next_rank: np.ndarray  # its rank (-1 = none)
+    next_date: np.ndarray  # its date (NaT = none)
+    next_is_response: np.ndarray  # it is MR or better
+    next_is_pd: np.ndarray
+    lab: np.ndarray  # evaluable, rests on laboratory values and is not SD: confirmation would apply
+    needs: np.ndarray  # ... and confirm_response is on
+    needs_response: np.ndarray
+    needs_pd: np.ndarray
+    confirmed: np.ndarray  # the rank as confirmed (-1 = none)
+    confirmed_with: np.ndarray  # the date of the assessment that confirmed it (NaT = none)
+
+
+def _pair(codes: np.ndarray, dates: np.ndarray, rank: np.ndarray, lab_based: np.ndarray, in_window: np.ndarray,
+          *, confirm_response: bool, unconfirmed_pd: str) -> _Pairs:
+    """Confirm each lab-based category by the next evaluable assessment: a response by any response (the
+    lesser of the two counts), PD by PD; unconfirmed, it counts as SD (PD at the last one: ``unconfirmed_pd``)."""
     scored = in_window & (rank >= 0)
     evaluable = scored & (rank != NE)
     nxt = groups.next_where(evaluable, codes)
@@ -81,57 +126,52 @@ def confirm(codes: np.ndarray, dates: np.ndarray, rank: np.ndarray, lab_based: n
     conf = np.where(needs_response, np.where(next_is_response, np.maximum(rank, next_rank), SD), conf)
     conf = np.where(needs_pd, np.where(next_is_pd, PD, np.where(has_next, SD, last_pd)), conf)
     paired = (needs_response & next_is_response) | (needs_pd & next_is_pd)
-    confirmed_with = np.where(paired, next_date, NAT)
+    return _Pairs(scored, evaluable, has_next, next_rank, next_date, next_is_response, next_is_pd, lab, needs,
+                  needs_response, needs_pd, conf, np.where(paired, next_date, NAT))
 
-    # Progression: the first confirmed PD; a recorded progression_date earlier than it wins.
-    d_row = groups.first_where(evaluable & (conf == PD), codes, n_patients)
+
+def _progression(codes: np.ndarray, dates: np.ndarray, p: _Pairs, recorded_progression: np.ndarray,
+                 n_patients: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per patient: the first confirmed PD (its row and date), and the progression date with its source:
+    that PD's date, or a recorded progression_date earlier than it (which wins)."""
+    d_row = groups.first_where(p.evaluable & (p.confirmed == PD), codes, n_patients)
     d_date = groups.take(dates, d_row, NAT)
     rec = np.asarray(recorded_progression, dtype="datetime64[ns]")
     use_rec = ~np.isnat(rec) & (np.isnat(d_date) | (rec < d_date))
     prog = np.where(use_rec, rec, d_date)
     source = np.where(use_rec, "recorded", np.where(np.isnat(d_date), None, "derived")).astype(object)
+    return d_row, d_date, prog, source
 
-    prog_r = prog[codes]
-    counted = in_window & (np.isnat(prog_r) | (dates <= prog_r))
 
-    bor = np.full(n_patients, NE, dtype=np.int64)
-    np.minimum.at(bor, codes[counted & scored], conf[counted & scored])
-    bor_row = groups.first_where(counted & scored & (conf == bor[codes]), codes, n_patients)
-
+def _pd_confirmation(codes: np.ndarray, dates: np.ndarray, rank: np.ndarray, p: _Pairs, d_row: np.ndarray,
+                     d_date: np.ndarray, n_patients: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per patient: whether the derived PD was confirmed (None without one), and how many lab-based PDs up
+    to it went unconfirmed."""
     pd_confirmed = np.full(n_patients, None, dtype=object)
     has_d = d_row >= 0
-    pd_confirmed[has_d] = ~lab[d_row[has_d]] | next_is_pd[d_row[has_d]]
+    pd_confirmed[has_d] = ~p.lab[d_row[has_d]] | p.next_is_pd[d_row[has_d]]
     d_r = d_date[codes]
-    unconfirmed = evaluable & lab & (rank == PD) & ~next_is_pd & (np.isnat(d_r) | (dates <= d_r))
-    last_eval = groups.take(dates, groups.last_where(
-        counted & evaluable & (conf != PD) & (np.isnat(prog_r) | (dates < prog_r)), codes, n_patients), NAT)
-    if fallback_evaluable_date is not None:
-        last_eval = np.where(np.isnat(last_eval), fallback_evaluable_date, last_eval)
-
-    note = _notes(rank, lab, needs_response, needs_pd, has_next, next_rank, next_date, next_is_response,
-                  next_is_pd, scored, counted, confirm_response, unconfirmed_pd)
-    return Confirmation(
-        confirmed=conf, confirmed_with=confirmed_with, needs_confirmation=needs, counted=counted, note=note,
-        bor=bor, bor_row=bor_row, derived_progression_row=d_row, derived_progression_date=d_date,
-        progression_date=prog, progression_source=source, pd_confirmed=pd_confirmed,
-        n_unconfirmed_pd=groups.count_where(unconfirmed, codes, n_patients), last_evaluable_date=last_eval,
-    )
+    unconfirmed = p.evaluable & p.lab & (rank == PD) & ~p.next_is_pd & (np.isnat(d_r) | (dates <= d_r))
+    return pd_confirmed, groups.count_where(unconfirmed, codes, n_patients)
 
 
-def _notes(rank, lab, needs_response, needs_pd, has_next, next_rank, next_date, next_is_response,
-           next_is_pd, scored, counted, confirm_response, unconfirmed_pd) -> np.ndarray:
+def _notes(rank: np.ndarray, p: _Pairs, counted: np.ndarray, confirm_response: bool,
+           unconfirmed_pd: str) -> np.ndarray:
     """The confirmation note of every row (an ``object`` array; "" where none applies)."""
+    needs_response, needs_pd, has_next, lab, scored = p.needs_response, p.needs_pd, p.has_next, p.lab, p.scored
+
     def nxt(i):
-        return concat("the next evaluable assessment (", day(next_date[i]), ") is ", _category(next_rank[i]))
+        return concat("the next evaluable assessment (", day(p.next_date[i]), ") is ", _category(p.next_rank[i]))
 
     def by(i):
-        return concat("confirmed by the assessment of ", day(next_date[i]), " (", _category(next_rank[i]), ")")
+        return concat("confirmed by the assessment of ", day(p.next_date[i]), " (", _category(p.next_rank[i]), ")")
 
     return join_text(len(rank), [
-        ((needs_response & next_is_response) | (needs_pd & next_is_pd), by),
-        (needs_response & has_next & ~next_is_response, lambda i: concat("not confirmed: ", nxt(i), "; counts as SD")),
+        ((needs_response & p.next_is_response) | (needs_pd & p.next_is_pd), by),
+        (needs_response & has_next & ~p.next_is_response,
+         lambda i: concat("not confirmed: ", nxt(i), "; counts as SD")),
         (needs_response & ~has_next, "not confirmed: no later evaluable assessment; counts as SD"),
-        (needs_pd & has_next & ~next_is_pd, lambda i: concat("PD not confirmed: ", nxt(i), "; counts as SD")),
+        (needs_pd & has_next & ~p.next_is_pd, lambda i: concat("PD not confirmed: ", nxt(i), "; counts as SD")),
         (needs_pd & ~has_next,
          "unconfirmed PD at the last evaluable assessment: counts as PD (unconfirmed_pd = count)"
          if unconfirmed_pd == "count" else

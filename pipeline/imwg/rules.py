@@ -290,6 +290,7 @@ CATEGORY_RULES: tuple[CategoryRule, ...] = (
 )
 
 
+# size: a declarative table: the method rules in the order the report prints them, two worded by the options
 def _method_rules(baseline_window_days: int, confirm_response: bool, unconfirmed_pd: str) -> tuple[Rule, ...]:
     confirm_text = (
         "MR or better, and PD, resting on serum, urine or FLC (including immunofixation for CR/sCR) need two "

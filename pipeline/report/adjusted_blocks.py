@@ -58,7 +58,7 @@ def methods_blocks(config, lang: str) -> list[dict]:
         m = a.models
         covs = []
         for c in m.covariates:
-            name = A.cov_name(c.name, lang)
+            name = L.cov_name(c.name, lang)
             if c.per:
                 covs.append(f"{name} ({t('per', lang, per=f'{c.per:g}')})")
             elif c.threshold is not None:
@@ -67,7 +67,7 @@ def methods_blocks(config, lang: str) -> list[dict]:
                 covs.append(t("cov_ref", lang, name=name, ref=c.reference))
             else:
                 covs.append(name)
-        strata = t("fn_strata", lang, s=A.cov_name(m.strata, lang)) if m.strata else ""
+        strata = t("fn_strata", lang, s=L.cov_name(m.strata, lang)) if m.strata else ""
         eps = join([L.tr(e, lang) for e in m.endpoints], lang, "sep_and")
         out.append({"kind": "p", "text": t("m_cox", lang, eps=eps, ties=m.ties.capitalize(), strata=strata,
                                             covs=join(covs, lang, "sep_clause"), level=fmt.level(a.conf_level))})
@@ -77,7 +77,7 @@ def methods_blocks(config, lang: str) -> list[dict]:
     if a.subgroups is not None:
         by = a.subgroups.comparison or a.comparisons[0].by
         what = L.lower_first(L.comparison_name(by, comps.get(by), lang), lang)
-        names = join([A.cov_name(v, lang) for v in a.subgroups.by], lang)
+        names = join([L.cov_name(v, lang) for v in a.subgroups.by], lang)
         comp = next(c for c in a.comparisons if c.by == by)
         vs = (f"≥ {comp.threshold:g} vs < {comp.threshold:g}" if comp.threshold is not None
               else t("vs", lang, a=L.group_name("yes", lang), b=L.group_name("no", lang)) if by in ("emd_any", "high_risk_fish")

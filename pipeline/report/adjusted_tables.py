@@ -5,35 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.analysis.table1 import CATEGORICAL, CONTINUOUS
 from pipeline.figures import labels as L
+from pipeline.figures.labels import cov_name, term_label
 from pipeline.report.tables import DisplayTable
 from pipeline.text import fmt
 from pipeline.text.i18n import level, t, table1_label
-
-_EN_NAMES = {c: lab for c, lab in CONTINUOUS} | {c: lab for c, lab, _ in CATEGORICAL}
-
-
-def cov_name(cov: str, lang: str) -> str:
-    """A covariate's readable name (Table 1's label, a comparison's name, else the column)."""
-    return table1_label(cov, lang, _EN_NAMES.get(cov, "")) or L.comparison_name(cov, None, lang)
-
-
-def term_label(term: dict, lang: str) -> str:
-    """'Age, years (per 10)', 'Sex: Male vs Female', 'Prior lines ≥ 3 vs < 3'."""
-    cov = term.get("covariate") or term["term"]
-    name = cov_name(cov, lang)
-    if term.get("per"):
-        per = f"{term['per']:g}"
-        return f"{name} ({t('per', lang, per=per)})"
-    if term.get("level") is not None:
-        vs = t("vs", lang, a=level(str(term["level"]), lang), b=level(str(term["reference"]), lang))
-        return f"{name}: {vs}"
-    raw = str(term["term"])
-    if raw.startswith(f"{cov}>="):
-        thr = raw[len(cov) + 2:]
-        return f"{name} ≥ {thr} vs < {thr}"
-    return name
 
 
 def _hr(d: dict, hr="hr", lo="hr_ci_low", hi="hr_ci_high") -> str:
