@@ -1,9 +1,13 @@
-"""Writing figures: PNG (300 dpi) and SVG, deterministic so reruns give identical files."""
+"""A figure's files as bytes: PNG (300 dpi) and SVG, deterministic so reruns give identical files.
+
+Nothing here writes a file: ``pipeline.runs.folder`` writes the bytes into the run folder.
+"""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
@@ -17,33 +21,45 @@ PNG_DPI = 300
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = PNG_DPI) -> bytes:
     """The figure as PNG or SVG bytes, with no date or software stamp that would change between runs."""
-    buf = io.BytesIO()
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"fmt must be 'png' or 'svg', but was {fmt!r}")
     no_math(fig)  # text from the data is drawn as written, never parsed as mathtext
+    return _save(fig, fmt, dpi)
+
+
+def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
+    buf = io.BytesIO()
     with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "text.parse_math": False}):
         if fmt == "svg":
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        elif fmt == "png":
-            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         else:
-            raise ValueError(f"fmt must be 'png' or 'svg', but was {fmt!r}")
+            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
-def save_figure(fig: Figure, folder: str | Path, name: str, dpi: int = PNG_DPI) -> dict[str, Path]:
-    """Write ``<folder>/<name>.png`` (``dpi``) and ``<folder>/<name>.svg``; return their paths by format.
+@dataclass(frozen=True)
+class FigureFiles:
+    """One drawn figure: its SVG and PNG bytes and its width in inches (the report scales figures by it)."""
 
-    The figure is not closed (it is a plain ``Figure``, not registered with pyplot, so it is freed with
-    its last reference); its layout engine is switched off after the first file, the layout then fixed.
+    svg: bytes
+    png: bytes
+    width_in: float
+
+
+def figure_files(fig: Figure, dpi: int = PNG_DPI) -> FigureFiles:
+    """SVG, then PNG (``dpi``) of ``fig``, the layout computed once.
+
+    The layout engine (constrained layout, in figure fractions) runs while the SVG is drawn and is then
+    switched off: the PNG is drawn at the same positions. The figure is not closed: it is a plain
+    ``Figure``, not registered with pyplot, freed with its last reference.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = {}
-    for fmt in ("svg", "png"):
-        path = folder / f"{name}.{fmt}"
-        path.write_bytes(figure_bytes(fig, fmt, dpi))
-        out[fmt] = path
-        # the layout (constrained, in figure fractions) is computed once, for the first format; the
-        # second is drawn at the same positions (and faster)
-        if fig.get_layout_engine() is not None:
-            fig.set_layout_engine("none")
-    return {"png": out["png"], "svg": out["svg"]}
+    no_math(fig)
+    svg = _save(fig, "svg", dpi)
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+    return FigureFiles(svg=svg, png=_save(fig, "png", dpi), width_in=float(fig.get_figwidth()))
+
+
+def render_figure(make: Callable[[], Figure], dpi: int = PNG_DPI) -> FigureFiles:
+    """Draw ``make()`` and return its files: the job a figure worker runs (see ``catalogue.figure_jobs``)."""
+    return figure_files(make(), dpi)
