@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib as mpl
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from pipeline.figures.style import no_math
@@ -47,17 +48,38 @@ class FigureFiles:
 
 
 def figure_files(fig: Figure, dpi: int = PNG_DPI) -> FigureFiles:
-    """SVG, then PNG (``dpi``) of ``fig``, the layout computed once.
+    """SVG, then PNG (``dpi``) of ``fig``, laid out once.
 
-    The layout engine (constrained layout, in figure fractions) runs while the SVG is drawn and is then
-    switched off: the PNG is drawn at the same positions. The figure is not closed: it is a plain
-    ``Figure``, not registered with pyplot, freed with its last reference.
+    ``savefig`` with a layout engine draws the whole figure twice: once invisibly, with the engine laying
+    it out (constrained layout, in figure fractions) at the start of that draw, then for real. Here the
+    engine is run on its own, as that invisible draw runs it (an SVG renderer, 72 dpi), and then removed:
+    the SVG and the PNG are each drawn once, at those positions. The files are the same bytes as two
+    ``savefig`` calls give (``tests/figures``), in ~20% less time. The figure is not closed: it is a
+    plain ``Figure``, not registered with pyplot, freed with its last reference.
     """
     no_math(fig)
-    svg = _save(fig, "svg", dpi)
-    if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
-    return FigureFiles(svg=svg, png=_save(fig, "png", dpi), width_in=float(fig.get_figwidth()))
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "text.parse_math": False}):
+        _lay_out(fig)
+    return FigureFiles(svg=_save(fig, "svg", dpi), png=_save(fig, "png", dpi), width_in=float(fig.get_figwidth()))
+
+
+def _lay_out(fig: Figure) -> None:
+    """Run ``fig``'s layout engine as ``savefig(format="svg")`` runs it, then remove the engine."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    canvas, dpi = fig.canvas, fig.dpi
+    FigureCanvasSVG(fig)  # the layout measures text with the renderer the SVG is drawn with ...
+    try:
+        fig.dpi = 72  # ... at the dpi it draws at (SVG coordinates are points)
+        engine.execute(fig)
+    finally:
+        fig.set_canvas(canvas)
+        fig.dpi = dpi
+    # with figure.autolayout and constrained_layout.use off, None means no engine at all ("none" would
+    # leave a placeholder engine, and savefig then draws the figure an extra time before each file)
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
 
 
 def render_figure(make: Callable[[], Figure], dpi: int = PNG_DPI) -> FigureFiles:

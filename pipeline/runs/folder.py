@@ -11,6 +11,7 @@ here too (``worker_jobs``): they draw the figures (``figures_drawn``) and write 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import json
 import logging
@@ -105,8 +106,9 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
 PARALLEL_CELLS = 2_000_000
 #: A spreadsheet cell costs about this many CSV cells to write (openpyxl builds an object per cell).
 XLSX_CELL_COST = 5
-#: Figure workers at most (and never more than the machine's CPUs).
-FIGURE_WORKERS = 2
+#: Figure workers at most (and never more than the machine's CPUs): each holds one figure's 300-dpi
+#: raster (~30 MB) besides what it shares with the run.
+FIGURE_WORKERS = 4
 _WORKER_JOBS: list[tuple] = []  # in a worker: its pool's jobs, handed over at fork (frames do not pickle cheaply)
 
 
@@ -148,20 +150,25 @@ def worker_jobs(jobs: list[tuple], workers: int, order: list[int] | None = None)
     The workers get the jobs when they are forked (nothing is pickled but the results), die with this
     process however it ends (``faults.die_with_parent``) and are killed at once if the block fails;
     leaving the block waits for every job (a worker's error is raised then). With fewer than two workers,
-    or on a system without fork, the jobs run here, before the block starts.
+    or on a system without fork, the jobs run here, before the block starts. Objects made before the
+    fork are frozen out of the workers' garbage collection, which would otherwise walk (and copy) the
+    whole run's heap in each of them.
     """
     n = min(workers, len(jobs))
     if n < 2 or "fork" not in mp.get_all_start_methods():
         yield Pending(values=[fn(*args) for fn, args in jobs])
         return
+    gc.freeze()  # the workers are forked at the first submit below
     ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("fork"), initializer=_start_worker,
                              initargs=(os.getpid(), jobs))
     try:
         futures = {i: ex.submit(_run_job, i) for i in (range(len(jobs)) if order is None else order)}
+        gc.unfreeze()
         pending = Pending([futures[i] for i in range(len(jobs))])
         yield pending
         pending.wait()
     except BaseException:
+        gc.unfreeze()
         stop_pool(ex)
         raise
     finally:

@@ -250,6 +250,27 @@ def test_figure_jobs_are_picklable_and_give_the_run_folders_bytes():
         assert files.svg == (folder / "figures" / f"{spec.name}.svg").read_bytes()
 
 
+@pytest.mark.parametrize("name", ["km_pfs_regimen", "swimmer", "patient_flow"])
+def test_figure_files_are_the_bytes_savefig_gives(result, name):
+    """figure_files lays a figure out once and draws each file once; the bytes are those of savefig, which
+    lays out and draws an extra time before each file. (A matplotlib whose savefig lays out otherwise
+    fails here: then ``save._lay_out`` must follow it.)"""
+    from pipeline.figures.catalogue import plan_figures
+
+    res, config, prep = result
+    specs = {s.name: s for s in plan_figures(res, config, prep.cutoff.as_dict())[0]}
+    spec = specs[name]
+    fig = spec.make()
+    assert (fig.get_layout_engine() is not None) == (name != "patient_flow")
+    svg = figure_bytes(fig, "svg")
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")  # a placeholder engine: savefig draws once more before the PNG
+    png = figure_bytes(fig, "png", 80)
+    files = figure_files(spec.make(), dpi=80)
+    assert files.svg == svg
+    assert files.png == png
+
+
 def test_chinese_without_cjk_font_draws_english_and_says_how_to_install(monkeypatch, caplog, result):
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     with caplog.at_level(logging.WARNING, logger="mmcohort"):
