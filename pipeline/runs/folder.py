@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import json
 import logging
 import math
 import multiprocessing as mp
 import os
-import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -39,7 +36,7 @@ from pipeline.runs.faults import (
     staging_prefix,
     stop_pool,
 )
-from pipeline.text.escape import csv_restore, csv_safe, has_carriage_return, xlsx_safe, xlsx_text_cells
+from pipeline.text.escape import csv_restore, csv_safe, has_carriage_return
 
 
 def _clean(o: object) -> object:
@@ -267,38 +264,12 @@ def read_csv_text(path: Path, **kwargs) -> pd.DataFrame:
     return csv_restore(pd.read_csv(path, dtype=str, encoding="utf-8-sig", **kwargs))
 
 
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-
-
 def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], stamp: dt.datetime) -> None:
-    """All tables in one workbook, one sheet each, byte-identical for the same content.
+    """All tables in one workbook, one sheet each, byte-identical for the same content (``stamp``: the
+    cut-off, the workbook's creation time); streamed row by row (``pipeline.runs.workbook``)."""
+    from pipeline.runs.workbook import workbook_bytes
 
-    openpyxl stamps the workbook properties and every zip entry with the current time; both are fixed to
-    ``stamp`` (the cut-off) so reruns reproduce the file exactly.
-    """
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        for name, df in tables.items():
-            out = xlsx_safe(df.drop(columns=[c for c in df.columns if str(c).startswith("_")]))
-            out.to_excel(xw, sheet_name=name[:31], index=False)
-            ws = xw.sheets[name[:31]]
-            xlsx_text_cells(ws)  # text from the data is stored as text, never as a formula
-            for col in ws.columns:
-                width = max(len(str(c.value)) if c.value is not None else 0 for c in col)
-                ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
-        xw.book.properties.created = stamp
-        xw.book.properties.modified = stamp
-    zin = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl sets 'modified' to now when saving
-                data = _MODIFIED.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
-            zout.writestr(fixed, data)
+    write_bytes(path, workbook_bytes(tables, stamp))
 
 
 @contextmanager
