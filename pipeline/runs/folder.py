@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,11 @@ from pipeline.runs.faults import (
     stop_pool,
 )
 from pipeline.text.escape import csv_restore, csv_safe, has_carriage_return
+
+if TYPE_CHECKING:  # imported when used: reading a run back (runs.read) needs none of them
+    from pipeline.analysis.results import AnalysisResult
+    from pipeline.config import StudyConfig
+    from pipeline.report.render import FigurePlan
 
 
 def _clean(o: object) -> object:
@@ -136,9 +142,6 @@ class Pending:
         self.results()
 
 
-PendingWrites = Pending  # the name ``run.py`` and the writer jobs use
-
-
 @contextmanager
 def worker_jobs(jobs: list[tuple], workers: int, order: list[int] | None = None) -> Iterator[Pending]:
     """Run ``jobs`` (``(function, args)`` pairs) in up to ``workers`` forked processes while the block runs.
@@ -226,8 +229,9 @@ def figures_drawn(specs: list, dpi: int | None = None) -> Iterator[Pending]:
         yield pending
 
 
-def write_report(folder: Path, res, config, plan, drawn: Sequence, *, cutoff_report: dict | None = None,
-                 issues: Sequence = (), manifest: dict | None = None, changes: dict | None = None) -> dict[str, Path]:
+def write_report(folder: Path, res: AnalysisResult, config: StudyConfig, plan: FigurePlan, drawn: Sequence, *,
+                 cutoff_report: dict | None = None, issues: Sequence = (), manifest: dict | None = None,
+                 changes: dict | None = None) -> dict[str, Path]:
     """``figures/<name>.svg|png`` of the drawn figures, ``report.html``, ``report.md``, ``tables/tables.docx``.
 
     ``plan`` is ``pipeline.report.render.plan_report_figures``'s; ``drawn`` its figures' ``FigureFiles``
@@ -244,9 +248,9 @@ def write_report(folder: Path, res, config, plan, drawn: Sequence, *, cutoff_rep
     return write_files(folder, files)
 
 
-def write_outputs(folder: Path, res, config, *, cutoff_report: dict | None = None, issues: Sequence = (),
-                  manifest: dict | None = None, changes: dict | None = None, dpi: int | None = None,
-                  figures: bool | None = None) -> dict[str, Path]:
+def write_outputs(folder: Path, res: AnalysisResult, config: StudyConfig, *, cutoff_report: dict | None = None,
+                  issues: Sequence = (), manifest: dict | None = None, changes: dict | None = None,
+                  dpi: int | None = None, figures: bool | None = None) -> dict[str, Path]:
     """Draw the figures and write them and the report into ``folder`` (see ``write_report``).
 
     ``figures=False`` (default: ``config.report.figures``) draws none; ``dpi`` is the PNGs' (default 300).

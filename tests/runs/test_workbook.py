@@ -57,7 +57,8 @@ TABLES = {
         "o": [dt.date(2022, 1, 1), 1, 2.5, "s", None, dt.datetime(2020, 1, 1, 5)],
         "f32": np.array([0.1, 0.2, 0.3, np.nan, 1, 2], dtype="float32"), "_line": range(6)})},
     # pandas registers number formats column by column: a date low in the first column comes first
-    "format order": {"s1": pd.DataFrame({"o": ["a", "b", dt.date(2020, 1, 1)], "p": [dt.datetime(2020, 1, 1), None, None]}),
+    "format order": {"s1": pd.DataFrame({"o": ["a", "b", dt.date(2020, 1, 1)],
+                                         "p": [dt.datetime(2020, 1, 1), None, None]}),
                      "s2": pd.DataFrame({"d": pd.to_datetime(["2020-01-01"] * 3)})},
     "empty": {"e": pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
               "no columns": pd.DataFrame(index=range(3)), "x": pd.DataFrame({1: [1], 2.5: ["a"], "y": [None]})},
