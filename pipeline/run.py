@@ -22,12 +22,15 @@ from pipeline.errors import Issue, UserError
 from pipeline.ingest.load import RawTable, read_table
 from pipeline.ingest.validate import Validated, validate_inputs
 from pipeline.runs.folder import (
-    PendingWrites,
+    Pending,
     background_writes,
     csv_job,
+    figures_drawn,
     staged_run_folder,
     write_csv,
     write_json,
+    write_report,
+    write_text,
     xlsx_job,
 )
 from pipeline.text.escape import md_escape
@@ -169,25 +172,27 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
         # the validated tables as of the cut-off, then the analysis datasets (large: written by workers
         # while the rest is written)
         from pipeline.analysis.results import output_tables
+        from pipeline.report.render import plan_report_figures
 
         tables = output_tables(res)
         stamp = dt.datetime.combine(config.cutoff, dt.time())
         jobs = [csv_job(tmp / "derived" / f"{name}.csv", df) for name, df in
                 [*prep.tables.items(), ("adsl", res.adsl), ("adrs", res.adrs), ("adtte", res.adtte)]]
         jobs.append(xlsx_job(tmp / "tables" / "tables.xlsx", tables, stamp))
-        with background_writes(jobs) as pending:
+        plan = plan_report_figures(res, config, prep.cutoff.as_dict())
+        # the figures are drawn by workers while the tables and results.json are written
+        with background_writes(jobs) as pending, figures_drawn(plan.specs) as drawing:
             changes = _write_results(tmp, target, res, tables, config, prep, out_root, started, pending)
-            # figures/ (PNG + SVG), report.html, report.md, tables/tables.docx
-            from pipeline.report.render import render_outputs
-
-            render_outputs(tmp, res, config, cutoff_report=prep.cutoff.as_dict(), issues=prep.validated.issues,
-                           changes=changes, manifest=json.loads((tmp / "manifest.json").read_text(encoding="utf-8")))
+            # figures/ (SVG + PNG), report.html, report.md, tables/tables.docx
+            write_report(tmp, res, config, plan, drawing.results(), cutoff_report=prep.cutoff.as_dict(),
+                         issues=prep.validated.issues, changes=changes,
+                         manifest=json.loads((tmp / "manifest.json").read_text(encoding="utf-8")))
         c["folder"] = str(target)
     return target
 
 
 def _write_results(tmp: Path, target: Path, res, tables: dict[str, pd.DataFrame], config: StudyConfig,
-                   prep: Prepared, out_root: Path, started: float, pending: PendingWrites) -> dict | None:
+                   prep: Prepared, out_root: Path, started: float, pending: Pending) -> dict | None:
     """tables/*.csv, results.json, validation, manifest and changes_since_previous; returns the changes."""
     from pipeline.analysis.results import results_json
     from pipeline.runs.diff import changes_since_previous
@@ -199,7 +204,7 @@ def _write_results(tmp: Path, target: Path, res, tables: dict[str, pd.DataFrame]
     write_json(tmp / "results.json", results_json(res, config, prep.cutoff.as_dict()))
     issues = prep.validated.issues
     write_json(tmp / "validation.json", validation_payload(issues))
-    (tmp / "validation.md").write_text(validation_markdown(issues), encoding="utf-8")
+    write_text(tmp / "validation.md", validation_markdown(issues))
     write_json(tmp / "manifest.json", manifest(config, prep, time.perf_counter() - started))
     # what changed since the latest earlier cut-off of this study in out_root (report: same dict); it
     # reads this run's derived CSVs back, so they must be on disk first
@@ -209,8 +214,7 @@ def _write_results(tmp: Path, target: Path, res, tables: dict[str, pd.DataFrame]
     changes = changes_since_previous(out_root, tmp, config.study, config.cutoff, name=target.name)
     if changes is not None:
         write_json(tmp / "changes_since_previous.json", changes)
-        (tmp / "changes_since_previous.md").write_text(
-            format_comparison(changes, config.report.language), encoding="utf-8")
+        write_text(tmp / "changes_since_previous.md", format_comparison(changes, config.report.language))
     return changes
 
 

@@ -136,21 +136,21 @@ _RENDERED: dict = {}
 
 
 def rendered_run(level: str = "derived", language: str = "en", dpi: int = 60):
-    """(folder, written paths, result, config, prep) of one render_outputs call, made once per process.
+    """(folder, written paths, result, config, prep) of one write_outputs call, made once per process.
 
     A low dpi keeps the tests fast; the 300-dpi default is tested on one figure separately.
     """
     import tempfile
 
-    from pipeline.report.render import render_outputs
     from pipeline.run import manifest
+    from pipeline.runs.folder import write_outputs
 
     key = (level, language, dpi)
     if key not in _RENDERED:
         tmp = Path(tempfile.mkdtemp(prefix="mmcohort-render-"))
         res, config, prep = make_result(tmp / "data", n=14, language=language, level=level)
         out = tmp / "run"
-        written = render_outputs(out, res, config, cutoff_report=prep.cutoff.as_dict(),
+        written = write_outputs(out, res, config, cutoff_report=prep.cutoff.as_dict(),
                                  issues=prep.validated.issues, manifest=manifest(config, prep, 0.5), dpi=dpi)
         _RENDERED[key] = (out, written, res, config, prep)
     return _RENDERED[key]

@@ -18,8 +18,8 @@ import pytest
 from matplotlib.text import Text
 
 from pipeline.figures.catalogue import plan_figures
-from pipeline.report.render import render_outputs
 from pipeline.run import manifest
+from pipeline.runs.folder import write_outputs
 from pipeline.runs.listing import format_runs, list_runs
 from pipeline.text.fmt import level
 from tests._cohort import make_result
@@ -57,7 +57,7 @@ def test_level_text():
 def test_a_90_percent_run_never_says_95(tmp_path, lang):
     res, config, prep = make_result(tmp_path / "data", n=14, language=lang, conf_level=0.9)
     folder = tmp_path / "run"
-    render_outputs(folder, res, config, cutoff_report=prep.cutoff.as_dict(), issues=prep.validated.issues,
+    write_outputs(folder, res, config, cutoff_report=prep.cutoff.as_dict(), issues=prep.validated.issues,
                    manifest=manifest(config, prep, 0.5), figures=False)
     text = _folder_text(folder)
     figs = _figure_text(res, config, lang)

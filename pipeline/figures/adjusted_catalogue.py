@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pipeline.figures import labels as L
 from pipeline.figures.adjusted import cox_forest, plot_zph, subgroup_forest
 from pipeline.figures.spec import FigureSpec
@@ -26,11 +28,11 @@ def adjusted_specs(res, config, lang: str, tl: str) -> list[FigureSpec]:
     if any(m["kind"] == "multivariable" and m["terms"] for m in models):
         ties = a.models.ties.capitalize()
         specs.append(FigureSpec("cox_forest_adjusted", "comparisons", t("cap_cox_forest", tl, ties=ties, level=level),
-                                lambda: cox_forest(models, lang=lang, conf_level=a.conf_level)))
+                                partial(cox_forest, models, lang=lang, conf_level=a.conf_level)))
     for z in adj["zph_plots"]:
         cap = t("cap_zph", tl, term=L.cov_name(z.term, tl), ep=L.tr(z.endpoint, tl), p=_p(z.p))
         specs.append(FigureSpec(f"zph_{z.endpoint}_{z.term}", "comparisons", cap,
-                                lambda z=z: plot_zph(z, lang=lang)))
+                                partial(plot_zph, z, lang=lang)))
     recs = adj["subgroups"]
     comps = {c.by: c.label for c in a.comparisons}
     for ep in dict.fromkeys(r["endpoint"] for r in recs):
@@ -41,5 +43,5 @@ def adjusted_specs(res, config, lang: str, tl: str) -> list[FigureSpec]:
         what = L.lower_first(L.comparison_name(by, comps.get(by), tl), tl)
         cap = t("cap_subgroup", tl, ep=L.tr(ep, tl), what=what, vs=vs, level=level)
         specs.append(FigureSpec(f"subgroup_forest_{ep}", "comparisons", cap,
-                                lambda ep=ep: subgroup_forest(recs, ep, lang=lang, conf_level=a.conf_level)))
+                                partial(subgroup_forest, recs, ep, lang=lang, conf_level=a.conf_level)))
     return specs

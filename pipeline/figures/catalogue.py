@@ -1,12 +1,15 @@
 """Every figure of a run: what to draw, under which report section, with which caption.
 
 ``plan_figures`` returns the figures as specs whose ``make()`` draws on demand (one figure in memory at a
-time) and the figures left out with the reason (e.g. no raw values -> no waterfall).
+time) and the figures left out with the reason (e.g. no raw values -> no waterfall). ``figure_jobs`` turns
+the specs into picklable ``(function, args)`` jobs returning each figure's bytes (``save.FigureFiles``);
+the run-folder writer (``pipeline.runs.folder``) runs them in its worker processes and writes the files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -20,6 +23,7 @@ from pipeline.figures.forest import plot_forest
 from pipeline.figures.km import km_panels
 from pipeline.figures.literature import plot_literature
 from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, waterfall_data
+from pipeline.figures.save import PNG_DPI, render_figure
 from pipeline.figures.spec import FigureSpec, Omitted
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
 from pipeline.meta.words import ci_label
@@ -44,7 +48,7 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     if res.literature:
         specs.append(FigureSpec("literature_orr", "response",
                                 t("cap_literature", tl, ci=ci_label(res.literature["conf_level"])),
-                                lambda: plot_literature(res.literature, lang)))
+                                partial(plot_literature, res.literature, lang)))
     from pipeline.figures.cuminc import cuminc_specs  # competing risks (section "competing")
 
     specs += cuminc_specs(res, config, lang, tl)
@@ -52,8 +56,8 @@ def plan_figures(res: AnalysisResult, config: StudyConfig, cutoff_report: dict |
     has_hr = comps is not None and not comps.empty and comps["hr"].notna().any()
     if has_hr:
         specs.append(FigureSpec("forest_hazard_ratios", "comparisons", caption("forest", tl, level=level),
-                                lambda: plot_forest(_pfs_os(res.comparisons), res.landmark_comparisons,
-                                                    lang=lang, level=level).figure))
+                                partial(axes_figure, plot_forest, _pfs_os(res.comparisons), res.landmark_comparisons,
+                                                    lang=lang, level=level)))
     elif comps is not None and not comps.empty:
         omitted.append(Omitted("forest_hazard_ratios", "comparisons", caption("no_forest", tl)))
     from pipeline.figures.adjusted_catalogue import adjusted_specs
@@ -68,7 +72,7 @@ def _cohort_specs(res: AnalysisResult, config: StudyConfig, cutoff_report: dict 
     a = config.analysis
     steps = patient_flow(res.adsl, cutoff_report, a.evaluable_min_cycles, a.extended_min_cycles, lang)
     specs = [FigureSpec("patient_flow", "cohort", caption("flow", tl, cutoff=config.cutoff.isoformat()),
-                        lambda: plot_patient_flow(steps, lang=lang).figure)]
+                        partial(axes_figure, plot_patient_flow, steps, lang=lang))]
     sw_all = swimmer_data(res.adsl, res.adtte, res.adrs)
     sw = evenly_spaced(sw_all, "end", config.report.max_patients_per_figure)
     if len(sw):
@@ -76,7 +80,7 @@ def _cohort_specs(res: AnalysisResult, config: StudyConfig, cutoff_report: dict 
         if len(sw) < len(sw_all):
             cap += caption("sampled", tl, k=len(sw), n=len(sw_all), by=caption("by_time_on_study", tl))
         specs.append(FigureSpec("swimmer", "cohort", cap,
-                                lambda: plot_swimmer(sw, cycle_length_days=a.cycle_length_days, lang=lang).figure))
+                                partial(axes_figure, plot_swimmer, sw, cycle_length_days=a.cycle_length_days, lang=lang)))
     return specs
 
 
@@ -96,12 +100,12 @@ def _response_specs(res: AnalysisResult, config: StudyConfig, lang: str,
         if len(wf) < len(wf_all):
             cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))
         specs.append(FigureSpec("waterfall_best_change", "response", cap,
-                                lambda: plot_waterfall(wf, lang=lang).figure))
+                                partial(axes_figure, plot_waterfall, wf, lang=lang)))
     else:
         omitted.append(Omitted("waterfall_best_change", "response", caption("no_waterfall", tl, src=res.response.source)))
     if res.by_cycle is not None and not res.by_cycle.empty:
         specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl),
-                                lambda: plot_response_by_cycle(res.by_cycle, lang=lang).figure))
+                                partial(axes_figure, plot_response_by_cycle, res.by_cycle, lang=lang)))
     else:
         omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
     return specs, omitted
@@ -129,7 +133,7 @@ def _km_specs(res: AnalysisResult, config: StudyConfig, lang: str, tl: str) -> l
             cap = caption("km_by", tl, ep=ep_txt, what=what_l, level=level)
             cap += caption("km_immortal", tl) if by in immortal else ""
         section = "survival" if by is None else "comparisons"
-        specs.append(FigureSpec(p.name, section, cap, _drawer(p, res, lang), group_by=by, landmark=p.landmark))
+        specs.append(FigureSpec(p.name, section, cap, partial(p.draw, res.ticks_months, res.risk_table, lang), group_by=by, landmark=p.landmark))
     return specs
 
 
@@ -143,8 +147,14 @@ def evenly_spaced(df: pd.DataFrame, by: str, k: int) -> pd.DataFrame:
     return order.iloc[take].sort_index()
 
 
-def _drawer(panel, res: AnalysisResult, lang: str) -> Callable[[], Figure]:
-    return lambda: panel.draw(res.ticks_months, res.risk_table, lang)
+def axes_figure(plot: Callable, *args: object, **kwargs: object) -> Figure:
+    """The figure of ``plot(*args, **kwargs)``, for the ``plot_x`` functions that return their axes."""
+    return plot(*args, **kwargs).figure
+
+
+def figure_jobs(specs: Sequence[FigureSpec], dpi: int = PNG_DPI) -> list[tuple]:
+    """One ``(function, args)`` job per spec; ``function(*args)`` returns the figure's ``FigureFiles``."""
+    return [(render_figure, (s.make, dpi)) for s in specs]
 
 
 def _pfs_os(comps):

@@ -10,6 +10,7 @@ under follow-up) at the ticks; above, Gray's test p per cause for the grouping.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -163,4 +164,4 @@ def cuminc_specs(res, config, lang: str, text_lang: str) -> list[FigureSpec]:
 
 
 def _maker(cs, ticks, conf_level, gray, title, lang):
-    return lambda: plot_cuminc(cs, ticks, conf_level, gray, title=title, lang=lang)
+    return partial(plot_cuminc, cs, ticks, conf_level, gray, title=title, lang=lang)  # picklable (a figure job)

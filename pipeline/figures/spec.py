@@ -17,6 +17,8 @@ class FigureSpec:
     name: str  # file stem under figures/
     section: str  # cohort | response | survival | comparisons
     caption: str
+    #: Draws the figure; picklable (a ``functools.partial`` of a module-level function and plain data),
+    #: so a figure job can be sent to a worker process however it is started.
     make: Callable[[], Figure]
     group_by: str | None = None
     landmark: bool = False

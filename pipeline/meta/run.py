@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.figures.save import figure_bytes, save_figure
+from pipeline.figures.save import figure_bytes, figure_files
 from pipeline.meta.analyse import EGGER_MIN_K, analyse_outcome, prepare
 from pipeline.meta.config import MetaConfig
 from pipeline.meta.forest import plot_forest
 from pipeline.meta.funnel import plot_funnel
 from pipeline.meta.report import render
 from pipeline.meta.table import check_studies, load_studies
-from pipeline.runs.folder import _clean, staged_run_folder, write_csv, write_json
+from pipeline.runs.folder import _clean, staged_run_folder, write_bytes, write_csv, write_json, write_text
 
 log = logging.getLogger("mmcohort")
 
@@ -50,7 +50,9 @@ def _figures(cfg, analyses, data, folder: Path) -> dict[str, list[tuple[str, byt
             keep = prep.studies["included"].to_numpy(bool)
             figs.append((f"funnel_{name}", plot_funnel(a, prep.yi[keep], prep.vi[keep], title=o.name)))
         for stem, fig in figs:
-            save_figure(fig, folder / "figures", stem)
+            files = figure_files(fig)
+            write_bytes(folder / "figures" / f"{stem}.svg", files.svg)
+            write_bytes(folder / "figures" / f"{stem}.png", files.png)
             out.setdefault(o.name, []).append((f"figures/{stem}.png", figure_bytes(fig, "png", 150)))
     return out
 
@@ -66,8 +68,8 @@ def run_meta(cfg: MetaConfig, out_root: Path, figures: bool = True) -> Path:
             write_csv(tmp / "tables" / f"studies_{slug(i, o.name)}.csv", pd.DataFrame(a["studies"]))
         figs = _figures(cfg, analyses, data, tmp) if figures else {}
         html, md = render(cfg, analyses, figs)
-        (tmp / "report.html").write_text(html, encoding="utf-8")
-        (tmp / "report.md").write_text(md, encoding="utf-8")
+        write_text(tmp / "report.html", html)
+        write_text(tmp / "report.md", md)
         log.info("meta-analysis of %d outcome(s) written to %s", len(analyses), target)
     return target
 

@@ -2,15 +2,16 @@
 
 - ``build.build_report(res, config, ...) -> (html, markdown)``
 - ``docx.build_docx(tables, ...) -> bytes``
-- ``render.render_outputs(folder, res, config, ...)`` draws the figures and writes everything into a run
-  folder (the one place of this stage that writes files).
+- ``render.render_report(res, config, plan, drawn, ...) -> {path: text or bytes}``: report.html, report.md
+  and tables/tables.docx of a run; ``pipeline.runs.folder`` draws the figures and writes the files
+  (nothing in this stage writes a file).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["build_docx", "build_report", "render_outputs"]
+__all__ = ["build_docx", "build_report", "render_report"]
 
 
 def __getattr__(name: str) -> Any:  # lazy: the figures import ``pipeline.text.fmt`` without cycles
@@ -22,8 +23,8 @@ def __getattr__(name: str) -> Any:  # lazy: the figures import ``pipeline.text.f
         from pipeline.report.docx import build_docx
 
         return build_docx
-    if name == "render_outputs":
-        from pipeline.report.render import render_outputs
+    if name == "render_report":
+        from pipeline.report.render import render_report
 
-        return render_outputs
+        return render_report
     raise AttributeError(name)

@@ -4,7 +4,9 @@ CJK font."""
 
 from __future__ import annotations
 
+import io
 import logging
+import pickle
 import re
 import xml.etree.ElementTree as ET
 
@@ -25,7 +27,7 @@ from pipeline.figures.flow import patient_flow, plot_patient_flow
 from pipeline.figures.forest import plot_forest
 from pipeline.figures.km import RISK_AXES_LABEL, km_panels, plot_km, visible_ticks
 from pipeline.figures.response import plot_response_by_cycle, plot_waterfall, waterfall_data
-from pipeline.figures.save import figure_bytes, save_figure
+from pipeline.figures.save import figure_bytes, figure_files
 from pipeline.figures.swimmer import MAX_LABELLED, plot_swimmer, swimmer_data
 from pipeline.vocab import DAYS_PER_MONTH
 from tests._cohort import make_result, rendered_run
@@ -221,17 +223,52 @@ def test_every_figure_written_as_png_and_svg():
         assert svg.stat().st_size > 10_000
 
 
-def test_png_is_300_dpi_and_svg_is_deterministic(tmp_path, result):
+def test_png_is_300_dpi_and_svg_is_deterministic(result):
     res, _, _ = result
-    paths = save_figure(plot_response_by_cycle(res.by_cycle).figure, tmp_path, "a")
-    with Image.open(paths["png"]) as im:
+    files = figure_files(plot_response_by_cycle(res.by_cycle).figure)
+    with Image.open(io.BytesIO(files.png)) as im:
         assert tuple(round(v) for v in im.info["dpi"]) == (300, 300)
-    first = paths["svg"].read_bytes()
-    again = save_figure(plot_response_by_cycle(res.by_cycle).figure, tmp_path / "b", "a")["svg"].read_bytes()
-    assert first == again
-    assert b"<dc:date>" not in first
+    again = figure_files(plot_response_by_cycle(res.by_cycle).figure)
+    assert files == again
+    assert b"<dc:date>" not in files.svg
     with pytest.raises(ValueError):
         figure_bytes(Figure(), "jpg")
+
+
+def test_figure_jobs_are_picklable_and_give_the_run_folders_bytes():
+    """A figure job sent to a worker (pickled, or inherited at fork) draws the same files the run holds."""
+    from pipeline.figures.catalogue import figure_jobs
+
+    folder, written, res, config, prep = rendered_run()  # drawn at 60 dpi
+    specs, _ = plan_figures(res, config, prep.cutoff.as_dict())
+    jobs = figure_jobs(specs, dpi=60)
+    copies = [pickle.loads(pickle.dumps(j)) for j in jobs]  # every job, with its data
+    for spec, (fn, args) in [(specs[0], copies[0]), *[(s, c) for s, c in zip(specs, copies, strict=True)
+                                                       if s.name == "km_pfs_overall"]]:
+        files = fn(*args)
+        assert files.png == (folder / "figures" / f"{spec.name}.png").read_bytes()
+        assert files.svg == (folder / "figures" / f"{spec.name}.svg").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["km_pfs_regimen", "swimmer", "patient_flow"])
+def test_figure_files_are_the_bytes_savefig_gives(result, name):
+    """figure_files lays a figure out once and draws each file once; the bytes are those of savefig, which
+    lays out and draws an extra time before each file. (A matplotlib whose savefig lays out otherwise
+    fails here: then ``save._lay_out`` must follow it.)"""
+    from pipeline.figures.catalogue import plan_figures
+
+    res, config, prep = result
+    specs = {s.name: s for s in plan_figures(res, config, prep.cutoff.as_dict())[0]}
+    spec = specs[name]
+    fig = spec.make()
+    assert (fig.get_layout_engine() is not None) == (name != "patient_flow")
+    svg = figure_bytes(fig, "svg")
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")  # a placeholder engine: savefig draws once more before the PNG
+    png = figure_bytes(fig, "png", 80)
+    files = figure_files(spec.make(), dpi=80)
+    assert files.svg == svg
+    assert files.png == png
 
 
 def test_chinese_without_cjk_font_draws_english_and_says_how_to_install(monkeypatch, caplog, result):

@@ -183,11 +183,11 @@ def test_chinese_report_has_chinese_headings_and_methods(rendered):
 
 def test_chinese_run_without_cjk_font_keeps_chinese_text(monkeypatch, tmp_path):
     from pipeline.figures import style
-    from pipeline.report.render import render_outputs
+    from pipeline.runs.folder import write_outputs
 
     monkeypatch.setattr(style, "find_cjk_font", lambda: None)
     res, config, prep = make_result(tmp_path / "d", n=6, language="zh", level="patients")
-    render_outputs(tmp_path / "run", res, config, cutoff_report=prep.cutoff.as_dict(), dpi=40)
+    write_outputs(tmp_path / "run", res, config, cutoff_report=prep.cutoff.as_dict(), dpi=40)
     html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert "2. 基线特征" in html and "fonts-noto-cjk" in html  # note in data quality
     assert "未绘制瀑布图" in html  # patients-level data: no raw values, said in Chinese
@@ -284,10 +284,10 @@ def test_run_study_writes_figures_report_and_tables(tmp_path):
 
 
 def test_figures_can_be_switched_off(tmp_path):
-    from pipeline.report.render import render_outputs
+    from pipeline.runs.folder import write_outputs
 
     res, config, prep = make_result(tmp_path / "d", n=6, level="patients")
-    written = render_outputs(tmp_path / "run", res, config, cutoff_report=prep.cutoff.as_dict(), figures=False)
+    written = write_outputs(tmp_path / "run", res, config, cutoff_report=prep.cutoff.as_dict(), figures=False)
     assert not any(k.startswith("figures/") for k in written)
     html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     page = _parse(html)

@@ -33,19 +33,19 @@ CHILD = """
 import os, signal, sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
-import pipeline.report.render as render
+import pipeline.figures.catalogue as catalogue
 from pipeline.run import run_study
 from tests.trio import make_config, write_trio
 
 root, mode = Path(sys.argv[1]), sys.argv[2]
 os.cpu_count = lambda: 2  # two forked workers whatever the machine
 
-def slow(i, folder, dpi):
+def slow(make, dpi):
     (root / "pids" / str(os.getpid())).write_text("")
     time.sleep(300)
 
 if mode == "figures":
-    render._draw_one = slow
+    catalogue.render_figure = slow
 elif mode == "swap":  # killed right after moving the previous run aside, before the new one is renamed in
     real = os.replace
     def replace(a, b):

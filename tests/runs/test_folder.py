@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
+import multiprocessing as mp
+import os
 import time
 from pathlib import Path
 
@@ -113,14 +116,81 @@ def test_background_writes_in_workers_write_the_same_bytes_and_raise_a_workers_e
     jobs.append(runfolder.xlsx_job(tmp_path / "par" / "t.xlsx", {f"t{i}": df for i, df in enumerate(frames)}, stamp))
     with runfolder.background_writes(jobs) as pending:
         pending.wait()
-        assert all(j[1].is_file() for j in jobs)
+        assert all(args[0].is_file() for _, args in jobs)
     for name in ("t0.csv", "t1.csv", "t2.csv", "t.xlsx"):
         assert (tmp_path / "par" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes()
     # a writer that fails in a worker: its error reaches the caller when the block ends
-    bad = [(_failing_write, tmp_path / "x.csv", frames[0]), runfolder.csv_job(tmp_path / "ok" / "y.csv", frames[1])]
+    bad = [(_failing_write, (tmp_path / "x.csv", frames[0])), runfolder.csv_job(tmp_path / "ok" / "y.csv", frames[1])]
     with pytest.raises(OSError, match="disk full"), runfolder.background_writes(bad):
         pass
 
 
 def _failing_write(path, df):
     raise OSError("disk full")
+
+
+def _square(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def test_worker_jobs_return_results_in_job_order_from_forked_workers(monkeypatch):
+    from pipeline.runs import folder as runfolder
+
+    jobs = [(_square, (i,)) for i in range(7)]
+    with runfolder.worker_jobs(jobs, workers=2, order=[6, 5, 4, 3, 2, 1, 0]) as pending:
+        out = pending.results()
+    assert [v for v, _ in out] == [i * i for i in range(7)]
+    if "fork" in mp.get_all_start_methods():
+        assert os.getpid() not in {pid for _, pid in out}  # run by workers, not here
+    with runfolder.worker_jobs(jobs, workers=1) as pending:  # one worker: run here, before the block
+        assert [v for v, _ in pending.results()] == [i * i for i in range(7)]
+        assert {pid for _, pid in pending.results()} == {os.getpid()}
+
+
+def test_write_files_writes_text_as_utf8_and_bytes_as_given(tmp_path):
+    from pipeline.runs.folder import write_files
+
+    out = write_files(tmp_path, {"a/b.md": "男\nx\r\n", "c/d.bin": b"\x00\x01"})
+    assert out == {"a/b.md": tmp_path / "a" / "b.md", "c/d.bin": tmp_path / "c" / "d.bin"}
+    assert out["a/b.md"].read_bytes() == "男\nx\r\n".encode()
+    assert out["c/d.bin"].read_bytes() == b"\x00\x01"
+
+
+# --------------------------------------------------------------------------- one writer
+
+PIPELINE = Path(__file__).resolve().parents[2] / "pipeline"
+#: Stages before the run folder (they may not import ``pipeline.runs``) and the modules of a run that
+#: produce its files' contents but never write a file themselves.
+EARLIER = ("ingest", "derive", "imwg", "stats", "analysis", "figures", "report", "text", "cutoff.py",
+           "vocab.py", "errors.py", "config.py", "contract.py")
+NO_FILES = ("figures", "report", "run.py")
+#: Path and frame methods that write a file, and matplotlib's savefig (allowed into a BytesIO ``buf``).
+WRITES = {"write_text", "write_bytes", "mkdir", "touch", "to_csv", "to_excel", "to_parquet", "savefig"}
+
+
+def _modules(names: tuple[str, ...]) -> list[Path]:
+    return sorted(p for n in names for p in ([PIPELINE / n] if n.endswith(".py") else (PIPELINE / n).rglob("*.py")))
+
+
+def test_no_earlier_stage_imports_the_run_folder():
+    bad = []
+    for path in _modules(EARLIER):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            bad += [f"{path.relative_to(PIPELINE)}: {n}" for n in names if n.startswith("pipeline.runs")]
+    assert not bad
+
+
+def test_only_the_run_folder_writes_a_runs_files():
+    """Figures return bytes, the report returns text and bytes; ``pipeline.runs.folder`` writes them."""
+    bad = []
+    for path in _modules(NO_FILES):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                f = node.func
+                to_buffer = node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "buf"
+                if isinstance(f, ast.Attribute) and f.attr in WRITES and not (f.attr == "savefig" and to_buffer) \
+                        or isinstance(f, ast.Name) and f.id == "open":
+                    bad.append(f"{path.relative_to(PIPELINE)}:{node.lineno}")
+    assert not bad
