@@ -162,7 +162,7 @@ PIPELINE = Path(__file__).resolve().parents[2] / "pipeline"
 #: Stages before the run folder (they may not import ``pipeline.runs``) and the modules of a run that
 #: produce its files' contents but never write a file themselves.
 EARLIER = ("ingest", "derive", "imwg", "stats", "analysis", "figures", "report", "text", "cutoff.py",
-           "vocab.py", "errors.py", "config.py", "contract.py")
+           "vocab.py", "errors.py", "config", "contract.py")
 NO_FILES = ("figures", "report", "run.py")
 #: Path and frame methods that write a file, and matplotlib's savefig (allowed into a BytesIO ``buf``).
 WRITES = {"write_text", "write_bytes", "mkdir", "touch", "to_csv", "to_excel", "to_parquet", "savefig"}
