@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import vocab
+from pipeline.ingest.distinct import Distinct
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Excel serial dates accepted: 1940-01-01 .. 2099-12-31
@@ -155,18 +156,20 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
-def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None) -> tuple[pd.Series, pd.Series]:
+def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None,
+                 distinct: Distinct | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse a column of raw cells as ``kind``; returns (parsed, bad).
 
     Text columns are parsed once per distinct value and spread back (a registry export repeats its dates,
-    categories and lab values many times), which keeps 100k-patient files fast.
+    categories and lab values many times), which keeps 100k-patient files fast. ``distinct``: the cells of
+    ``s`` as codes (``Distinct.of(s)``), if the caller has them already.
     """
     if s.dtype == object and len(s) > 64:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        if len(uniques) < 0.5 * len(s):
-            u = pd.Series([*uniques, None], dtype=object)
+        d = distinct if distinct is not None else Distinct.of(s)
+        if len(d.values) < 0.5 * len(s):
+            u = pd.Series([*d.values, None], dtype=object)
             parsed_u, bad_u = _parse_values(u, kind, allowed)
-            take = np.where(codes < 0, len(uniques), codes)
+            take = np.where(d.codes < 0, len(d.values), d.codes)
             parsed = parsed_u.iloc[take].set_axis(s.index)
             bad = pd.Series(bad_u.to_numpy()[take], index=s.index, dtype=bool)
             return parsed, bad
