@@ -68,7 +68,6 @@ def main() -> None:
     config = load_config(args.config)
     prof = cProfile.Profile() if args.profile else None
     out: dict = {"stages": {}}
-    fp: dict = {}
 
     def timed(name, fn, *a):
         t = time.perf_counter()
@@ -81,26 +80,33 @@ def main() -> None:
                 prof.disable()
             out["stages"][name] = {"s": round(time.perf_counter() - t, 2), "peak_mb": round(_peak_mb())}
 
+    raw = validated = tables = rep = refused = None
     try:
         raw = timed("load", load_inputs, config)
-        fp["raw"] = {k: [_frame_sha(v.frame), v.sha256, v.encoding, [i.as_coded_dict() for i in v.notes]]
-                     for k, v in raw.items()}
         validated = timed("validate", validate_inputs, raw, config)
-        fp["issues"] = _issues_sha(validated.issues)
-        fp["typed"] = {k: _frame_sha(v) for k, v in validated.tables.items()}
         tables, rep = timed("cutoff", apply_cutoff, validated.tables, config.cutoff)
-        fp["cutoff"] = {k: _frame_sha(v) for k, v in tables.items()}
-        fp["cutoff_report"] = hashlib.sha256(json.dumps(rep.as_dict(), sort_keys=True).encode()).hexdigest()
         out["warnings"] = len(validated.warnings)
     except DataError as e:
-        fp["refused"] = _issues_sha(e.issues)
+        refused = e.issues
         out["refused"] = len(e.issues)
     out["peak_mb"] = round(_peak_mb())
+    if args.fingerprint:  # after the timing: hashing every cell makes objects that would count in the peak
+        fp: dict = {}
+        if raw is not None:
+            fp["raw"] = {k: [_frame_sha(v.frame), v.sha256, v.encoding, [i.as_coded_dict() for i in v.notes]]
+                         for k, v in raw.items()}
+        if validated is not None:
+            fp["issues"] = _issues_sha(validated.issues)
+            fp["typed"] = {k: _frame_sha(v) for k, v in validated.tables.items()}
+        if tables is not None:
+            fp["cutoff"] = {k: _frame_sha(v) for k, v in tables.items()}
+            fp["cutoff_report"] = hashlib.sha256(json.dumps(rep.as_dict(), sort_keys=True).encode()).hexdigest()
+        if refused is not None:
+            fp["refused"] = _issues_sha(refused)
+        args.fingerprint.write_text(json.dumps(fp, indent=1, sort_keys=True) + "\n")
     print(json.dumps(out))
     if prof:
         prof.dump_stats(str(args.profile))
-    if args.fingerprint:
-        args.fingerprint.write_text(json.dumps(fp, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

@@ -45,9 +45,9 @@ class Distinct:
         remap[used] = v_codes
         return cls(small_codes(remap[codes], len(uniques)), np.asarray(uniques, dtype=object))
 
-    def cells(self) -> np.ndarray:
-        """The cells again (object array), None where missing."""
-        return np.append(self.values, [None])[self.codes]
+    def cells(self, out: np.ndarray | None = None) -> np.ndarray:
+        """The cells again (object array), None where missing; written into ``out`` if given."""
+        return np.take(np.append(self.values, [None]), self.codes, out=out, mode="wrap")  # -1 wraps to None
 
     def spread(self, per_value: np.ndarray, missing: object) -> np.ndarray:
         """One entry per cell from one entry per distinct value (``missing`` where the cell is missing)."""

@@ -165,9 +165,17 @@ def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> tuple[pd.DataF
         lines = lines[keep]
     # drop unnamed, entirely empty columns (trailing commas, Excel formatting)
     cols = {k: c for k, c in cols.items() if not (k.startswith("Unnamed:") and _all_missing(c))}
-    data = {k: c.cells() if isinstance(c, Distinct) else c.to_numpy() for k, c in cols.items()}
-    data[LINE] = lines if n else lines.astype(object)  # a file with no rows always had an object _line
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(lines)))
+    index = pd.RangeIndex(len(lines))
+    if cols and all(isinstance(c, Distinct) for c in cols.values()):
+        # text columns only (the rule): fill one object block in place, so the cells are not copied again
+        block = np.empty((len(cols), len(lines)), dtype=object)
+        for row, c in zip(block, cols.values(), strict=True):
+            c.cells(out=row)
+        frame = pd.DataFrame(block.T, index=index, columns=list(cols), copy=False)
+    else:
+        frame = pd.DataFrame({k: c.cells() if isinstance(c, Distinct) else c.to_numpy() for k, c in cols.items()},
+                             index=index)
+    frame[LINE] = lines if n else lines.astype(object)  # a file with no rows always had an object _line
     return frame, {k: c for k, c in cols.items() if isinstance(c, Distinct) and k != LINE}
 
 
@@ -221,9 +229,9 @@ def _read_csv_fast(text: str, delim: str, path: Path) -> tuple[pd.DataFrame, dic
     """
     if '"' in text:
         return None
-    try:
-        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype="category", keep_default_na=False,
-                            skip_blank_lines=False, engine="c")
+    try:  # bytes, not a StringIO (which would hold the text at 4 bytes a character)
+        cells = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delim, header=None,
+                            dtype="category", keep_default_na=False, skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None  # ragged rows or an empty file: the careful path reports them
     if cells.empty:

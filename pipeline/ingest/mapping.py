@@ -65,8 +65,10 @@ def rename_columns(
         raise ConfigError("\n".join(
             f"{file}: columns {[c for c, d in applied.items() if d == t]} all map to {t!r}; map only one"
             for t in dups))
-    out = frame[[*applied, LINE]]  # a new frame: renaming it in place copies nothing more
-    out.columns = [*applied.values(), LINE]
+    # a new frame of the same column arrays (no copy of the table; nothing writes into them: a changed
+    # column is replaced, never written into)
+    out = pd.DataFrame({**{d: frame[c] for c, d in applied.items()}, LINE: frame[LINE]}, index=frame.index,
+                       copy=False)
     return out, issues, applied
 
 
