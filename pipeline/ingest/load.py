@@ -274,8 +274,9 @@ def _read_csv(text: str, path: Path) -> tuple[pd.DataFrame, dict[str, Distinct]]
     rows = [(r + [""] * width)[:width] for r in rows]
     df = pd.DataFrame(rows, columns=_header(header, path), dtype=object)
     out, distinct = _finish(df, 2, path.name)
-    if len(df):  # positions survive _finish's blank-row filter via _line
-        out[LINE] = np.asarray(lines, dtype=np.int64)[out[LINE].to_numpy() - 2]
+    if len(df):  # positions survive _finish's blank-row filter via _line ([] when all rows were blank, as ever)
+        keep = out[LINE].to_numpy() - 2
+        out[LINE] = np.asarray(lines, dtype=np.int64)[keep] if len(keep) else []
     return out, distinct
 
 

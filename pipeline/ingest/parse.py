@@ -171,7 +171,7 @@ def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None
         if len(d.values) < 0.5 * len(s):
             u = pd.Series([*d.values, None], dtype=object)
             parsed_u, bad_u = _parse_values(u, kind, allowed)
-            take = np.where(d.codes < 0, len(d.values), d.codes)
+            take = np.where(d.codes < 0, len(d.values), d.codes.astype(np.intp))
             parsed = parsed_u.iloc[take].set_axis(s.index)
             bad = pd.Series(bad_u.to_numpy()[take], index=s.index, dtype=bool)
             return parsed, bad
