@@ -202,12 +202,13 @@ def _clean_cells(c: pd.Series) -> tuple[Distinct, list[tuple[int, int]] | None]:
     untouched), as a ``Distinct``; and (row position, length) of the cells longer than ``MAX_CELL_CHARS``
     (None if none). Each distinct value is cleaned once.
     """
-    if isinstance(c.dtype, pd.CategoricalDtype):  # the CSV reader's: codes and values already
+    if isinstance(c.dtype, pd.CategoricalDtype):  # the CSV reader's: codes and values (all text) already
         codes, u = c.cat.codes.to_numpy(), np.asarray(c.cat.categories, dtype=object)
+        is_str = np.ones(len(u), dtype=bool)
     else:
         d = Distinct.of(c)
         codes, u = d.codes, d.values.copy()
-    is_str = np.fromiter((type(v) is str for v in u), dtype=bool, count=len(u))
+        is_str = np.fromiter((type(v) is str for v in u), dtype=bool, count=len(u))
     n = np.zeros(len(u), dtype=np.int64)
     if is_str.any():
         t = pd.Series(u[is_str], dtype=object).str.strip(_INVISIBLE_ENDS)
