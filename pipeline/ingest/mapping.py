@@ -33,7 +33,8 @@ def rename_columns(
     ``extras`` maps the headers of declared extra columns (config ``extra_columns``) to their names; they
     are kept like contract columns. Returns the frame (canonical and extra columns plus ``_line``; other
     columns dropped), the warnings for dropped columns and for declared extra columns the file lacks,
-    and the header -> name map actually applied.
+    and the header -> name map actually applied. The frame holds ``frame``'s own column arrays (no copy of
+    the table): replace a column of it, never write into one.
     """
     canon = {f.name.lower(): f.name for f in TABLE_SPECS[table]}
     extras = dict(extras or {})
@@ -65,8 +66,6 @@ def rename_columns(
         raise ConfigError("\n".join(
             f"{file}: columns {[c for c, d in applied.items() if d == t]} all map to {t!r}; map only one"
             for t in dups))
-    # a new frame of the same column arrays (no copy of the table; nothing writes into them: a changed
-    # column is replaced, never written into)
     out = pd.DataFrame({**{d: frame[c] for c, d in applied.items()}, LINE: frame[LINE]}, index=frame.index,
                        copy=False)
     return out, issues, applied
@@ -77,7 +76,7 @@ def map_values(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
 
     ``values["*"]`` applies to every column; a column's own mapping wins over it.
     """
-    return map_values_distinct(frame, values, {})[0]
+    return map_values_distinct(frame.copy(), values, {})[0]
 
 
 def map_values_distinct(frame: pd.DataFrame, values: dict[str, dict],
@@ -86,7 +85,7 @@ def map_values_distinct(frame: pd.DataFrame, values: dict[str, dict],
     its distinct values) is looked up once per distinct value. Returns the frame and the codes of its columns
     afterwards (a changed column's codes follow the change; one changed without codes has none)."""
     star = _lookup(values.get("*", {}))
-    out = frame.copy(deep=False)  # columns are replaced, never written into: the caller's frame stays as it was
+    out = frame.copy(deep=False)  # a changed column is replaced, never written into: ``frame`` stays as it was
     after = dict(distinct)
     for col in out.columns:
         if col == LINE:
