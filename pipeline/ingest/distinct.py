@@ -5,9 +5,10 @@ cleaning, identifier screening, value mapping and parsing work on the distinct v
 answer back to the cells by code. ``load`` makes a ``Distinct`` per column while it reads the file; the
 later steps reuse it instead of hashing every cell again.
 
-A ``Distinct`` is exactly what ``pd.factorize`` gives for the cells: missing cells (None, NaN, NaT, NA)
-have code -1, and the distinct values are in the order the cells first show them, each the first cell's
-object (cells that compare equal share one value, as factorize makes them).
+A ``Distinct`` is exactly what ``pd.factorize`` gives for the cells (its codes in the narrowest integer
+type: they live as long as the raw table): missing cells (None, NaN, NaT, NA) have code -1, and the
+distinct values are in the order the cells first show them, each the first cell's object (cells that
+compare equal share one value, as factorize makes them).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 
 
 def small_codes(codes: np.ndarray, n_values: int) -> np.ndarray:
-    """``codes`` in the narrowest signed integer type that holds them (they live as long as the raw table)."""
+    """``codes`` in the narrowest signed integer type that holds them and ``n_values`` itself."""
     for t in (np.int8, np.int16, np.int32):
         if n_values < np.iinfo(t).max:
             return codes.astype(t, copy=False)
