@@ -172,7 +172,7 @@ def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None
             u = pd.Series([*d.values, None], dtype=object)
             parsed_u, bad_u = _parse_values(u, kind, allowed)
             take = np.where(d.codes < 0, len(d.values), d.codes.astype(np.intp))
-            parsed = parsed_u.iloc[take].set_axis(s.index)
+            parsed = pd.Series(parsed_u.array.take(take), index=s.index)  # as .iloc[take], without its index
             bad = pd.Series(bad_u.to_numpy()[take], index=s.index, dtype=bool)
             return parsed, bad
     return _parse_values(s, kind, allowed)
