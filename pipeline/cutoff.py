@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -41,14 +42,14 @@ def apply_cutoff(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> tuple[dict
     """Return new tables as of ``cutoff`` (inputs untouched) and what was removed or censored."""
     c = pd.Timestamp(cutoff)
     rep = CutoffReport(cutoff=cutoff.isoformat())
-    p = tables["patients"].copy()
+    p = tables["patients"]
 
     latest = _latest_date(tables)
     rep.latest_data_date = None if latest is None else latest.strftime("%Y-%m-%d")
 
     late = p["index_date"] > c
     rep.patients_excluded = sorted(p.loc[late, "patient_id"].astype(str))
-    p = p.loc[~late].copy()
+    p = _rows(p, ~late)
 
     died_after = p["death_date"] > c
     rep.deaths_censored = sorted(p.loc[died_after, "patient_id"].astype(str))
@@ -76,7 +77,7 @@ def apply_cutoff(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> tuple[dict
         rep.assessments_dropped = int(late.sum())
         rep.rows_of_excluded_patients += int(gone.sum())
         drop = late | gone
-        out["assessments"] = a.loc[~drop].copy()
+        out["assessments"] = _rows(a, ~drop)
     if "adverse_events" in tables:
         e = tables["adverse_events"]
         gone = ~e["patient_id"].isin(keep)
@@ -84,13 +85,18 @@ def apply_cutoff(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> tuple[dict
         rep.adverse_events_dropped = int(late.sum())
         rep.rows_of_excluded_patients += int(gone.sum())
         drop = late | gone
-        out["adverse_events"] = e.loc[~drop].copy()
+        out["adverse_events"] = _rows(e, ~drop)
 
     if latest is not None and latest > c:
         rep.notes.append(
             f"the data extend to {rep.latest_data_date}, after the cut-off: cycle counts cannot be truncated "
             "to the cut-off, so 'cycles' may include cycles started after it")
     return out, rep
+
+
+def _rows(df: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """A new frame of the ``keep`` rows (as ``df.loc[keep].copy()``, copying the table once, not twice)."""
+    return df.take(np.flatnonzero(keep.to_numpy(dtype=bool)))
 
 
 def _latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:

@@ -34,6 +34,14 @@ def _per_patient(p: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return p.loc[p["patient_id"].notna(), ["patient_id", *cols]].drop_duplicates("patient_id")
 
 
+def _of_patient(rows: pd.DataFrame, p: pd.DataFrame, cols: list[str]) -> dict[str, pd.Series]:
+    """The patient's ``cols`` beside each of ``rows`` (missing for an unknown patient): a left merge on
+    patient_id, without copying ``rows``."""
+    per = _per_patient(p, cols)
+    at = pd.Index(per["patient_id"]).get_indexer(rows["patient_id"])  # unique IDs; -1 = not a known patient
+    return {c: pd.Series(per[c].array.take(at, allow_fill=True), index=rows.index, name=c) for c in cols}
+
+
 def check_patients(p: pd.DataFrame, file: str) -> list[Issue]:
     out: list[Issue] = []
     for col in ("last_contact_date", "death_date", "progression_date", "new_therapy_date"):
@@ -62,21 +70,21 @@ def check_assessments(a: pd.DataFrame, p: pd.DataFrame, file: str, baseline_wind
         ["patient_id", "assessment_date"], keep=False)
     out += _issues(a, dup, file, "assessment_date", Code.DUPLICATE_KEY,
                    "two assessments of this patient share this date")
-    m = a.merge(_per_patient(p, ["index_date", "death_date", "cycles"]), on="patient_id", how="left")
-    m.index = a.index
-    before = m["assessment_date"] < m["index_date"]
-    is_base = m["cycle"].fillna(0).eq(0)
+    m = _of_patient(a, p, ["index_date", "death_date", "cycles"])
+    date, cycle = a["assessment_date"], a["cycle"]
+    before = date < m["index_date"]
+    is_base = cycle.fillna(0).eq(0)
     window = m["index_date"] - pd.to_timedelta(baseline_window_days, unit="D")
-    out += _issues(m, before & ~is_base, file, "assessment_date", Code.BEFORE_INDEX_DATE,
+    out += _issues(a, before & ~is_base, file, "assessment_date", Code.BEFORE_INDEX_DATE,
                    "before index_date but not a baseline (cycle 0) assessment")
-    out += _issues(m, before & is_base & (m["assessment_date"] < window), file, "assessment_date", Code.BASELINE_TOO_EARLY,
+    out += _issues(a, before & is_base & (date < window), file, "assessment_date", Code.BASELINE_TOO_EARLY,
                    f"baseline assessment more than {baseline_window_days} days before index_date "
                    "(validation.baseline_window_days)")
-    out += _issues(m, m["cycle"].eq(0).fillna(False) & (m["assessment_date"] > m["index_date"]), file,
+    out += _issues(a, cycle.eq(0).fillna(False) & (date > m["index_date"]), file,
                    "assessment_date", Code.BASELINE_AFTER_INDEX, "a baseline (cycle 0) assessment must be on or before index_date")
-    out += _issues(m, m["assessment_date"] > m["death_date"], file, "assessment_date", Code.AFTER_DEATH_DATE,
+    out += _issues(a, date > m["death_date"], file, "assessment_date", Code.AFTER_DEATH_DATE,
                    "after the death date")
-    out += _issues(m, (m["cycle"] > m["cycles"]).fillna(False), file, "cycle", Code.CYCLE_OVER_CYCLES,
+    out += _issues(a, (cycle > m["cycles"]).fillna(False), file, "cycle", Code.CYCLE_OVER_CYCLES,
                    "higher than the patient's cycles in the patients file")
     return out
 
@@ -86,8 +94,7 @@ def check_adverse_events(e: pd.DataFrame, p: pd.DataFrame, file: str) -> list[Is
     known = e["patient_id"].isin(p["patient_id"])
     out += _issues(e, e["patient_id"].notna() & ~known, file, "patient_id", Code.UNKNOWN_PATIENT,
                    "patient_id is not in the patients file")
-    m = e.merge(_per_patient(p, ["index_date"]), on="patient_id", how="left")
-    m.index = e.index
-    out += _issues(m, m["onset_date"] < m["index_date"], file, "onset_date", Code.BEFORE_INDEX_DATE,
+    m = _of_patient(e, p, ["index_date"])
+    out += _issues(e, e["onset_date"] < m["index_date"], file, "onset_date", Code.BEFORE_INDEX_DATE,
                    "before index_date")
     return out

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from pipeline.contract import TABLE_SPECS, FieldSpec, spec_for
 from pipeline.errors import Code, Issue
+from pipeline.ingest.distinct import Distinct
 from pipeline.ingest.load import LINE
 from pipeline.ingest.parse import KIND_WORDS, as_text, parse_column
 
@@ -21,15 +24,17 @@ def _rule_for(kind: str, allowed: tuple[str, ...] | None) -> str:
     return "must be " + KIND_WORDS[kind]
 
 
-def coerce_table(frame: pd.DataFrame, table: str, file: str,
-                 extras: tuple[FieldSpec, ...] = ()) -> tuple[pd.DataFrame, list[Issue]]:
+def coerce_table(frame: pd.DataFrame, table: str, file: str, extras: tuple[FieldSpec, ...] = (),
+                 distinct: Mapping[str, Distinct] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Parse every canonical column to its dtype; missing required columns are file-level errors.
 
     ``extras``: the declared extra columns (patients only), parsed by their own spec and kept after the
     contract's columns in declaration order; yes/no extras become "yes"/"no" like ``emd_any``.
+    ``distinct``: the codes of the frame's columns where known (``parse_column``).
     """
     issues: list[Issue] = []
     extra = {f.name: f for f in extras}
+    distinct = distinct or {}
     present = [c for c in frame.columns if c != LINE]
     for f in TABLE_SPECS[table]:
         if f.required and f.name not in present:
@@ -40,7 +45,7 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str,
     for col in present:
         spec = extra.get(col) or spec_for(table, col)
         assert spec is not None  # mapping keeps canonical and declared extra columns only
-        parsed, bad = parse_column(frame[col], spec.kind, spec.allowed)
+        parsed, bad = parse_column(frame[col], spec.kind, spec.allowed, distinct.get(col))
         if spec.kind == "date":
             parsed, issues_range = _date_range(parsed, frame[LINE], col, file)
             issues += issues_range
@@ -53,18 +58,20 @@ def coerce_table(frame: pd.DataFrame, table: str, file: str,
         if col in extra and spec.kind == "bool":
             parsed = parsed.map({True: "yes", False: "no"}).astype(object).where(parsed.notna(), None)
         out[col] = parsed
-    df = pd.DataFrame(out, index=frame.index)
-    # Contract columns the file does not have exist as all-missing, so later stages need not check.
-    for f in (*TABLE_SPECS[table], *extras):
-        if f.name not in df.columns:
-            df[f.name] = _empty("text" if f.name in extra and f.kind == "bool" else f.kind, len(df), df.index)
     # Contract order whatever the export's order (extra fish_* markers, then declared extras, last), so
-    # outputs do not vary with it.
+    # outputs do not vary with it; contract columns the file does not have exist as all-missing, so later
+    # stages need not check. One frame built once (no copies column by column).
     contract = [f.name for f in TABLE_SPECS[table]]
-    fish = [c for c in df.columns if c not in contract and c not in extra]
-    df = df[contract + fish + [f.name for f in extras]]
-    df[LINE] = frame[LINE].astype(int)
-    return df, issues
+    fish = [c for c in out if c not in contract and c not in extra]
+    cols = {}
+    for name in contract + fish + [f.name for f in extras]:
+        if name in out:
+            cols[name] = out[name]
+        else:
+            f = extra.get(name) or spec_for(table, name)
+            cols[name] = _empty("text" if name in extra and f.kind == "bool" else f.kind, len(frame), frame.index)
+    cols[LINE] = frame[LINE].astype(int)
+    return pd.DataFrame(cols, index=frame.index), issues
 
 
 #: Dates outside these years are typos or placeholders (1899-12-31 is Excel's day zero), not study dates.

@@ -11,12 +11,14 @@ is allowed through with the config's ``deid_allow`` list (header or canonical na
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from pipeline.errors import Code, Issue
+from pipeline.ingest.distinct import Distinct
 from pipeline.ingest.identifiers import WITHHELD, codes_of, screen_texts
 from pipeline.ingest.load import LINE
 from pipeline.ingest.parse import as_text
@@ -41,6 +43,8 @@ _ADDRESS_START = re.compile(r"(?s)^.*?(?:省|市|区|县|镇|乡|村|路|街|巷
 _ADDRESS_END = r"[路街巷号室村弄]"
 _CN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,2}[\u4e00-\u9fff·]{1,3}$")
 _LATIN_NAME = re.compile(r"^[A-Z][a-z]{1,40},? [A-Z][a-z]{1,40}(?: [A-Z][a-z]{1,40})?$")
+#: What every address (a Chinese place word) and every person name (Han characters, or "First Last") holds.
+_WORDY = re.compile("[ \u0080-\U0010ffff]")
 _ADDRESS_SHARE = 0.5
 _KIND_ADDRESS = "street addresses"
 _KIND_NAMES = "person names"
@@ -105,14 +109,15 @@ class _Screen:
         return len(np.unique(self.text_codes[c.g[flag[c.g]]]))
 
 
-def _screen(columns: list[pd.Series]) -> _Screen:
-    """Factorise each column (small hash tables), pool the distinct values, screen each of them once."""
+def _screen(columns: list[pd.Series | Distinct]) -> _Screen:
+    """Factorise each column (small hash tables) unless the loader did, pool the distinct values, screen each
+    of them once."""
     cols, pooled = [], []
     for s in columns:
-        codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
-        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        cols.append(_Column(codes, counts, np.empty(0, np.int64)))
-        pooled.append(np.asarray(uniques, dtype=object))
+        d = s if isinstance(s, Distinct) else Distinct.of(s)
+        counts = np.bincount(d.codes[d.codes >= 0], minlength=len(d.values))
+        cols.append(_Column(d.codes, counts, np.empty(0, np.int64)))
+        pooled.append(d.values)
     g_codes, g_uniques = codes_of(np.concatenate(pooled) if pooled else np.empty(0, object))
     at = 0
     for c in cols:
@@ -123,9 +128,10 @@ def _screen(columns: list[pd.Series]) -> _Screen:
     ok = txt.notna().to_numpy(dtype=bool)
     flags = {k: v.to_numpy(dtype=bool) for k, v in screen_texts(txt).items()}
     addr, name = np.zeros(len(txt), bool), np.zeros(len(txt), bool)
-    if ok.any():
-        addr[ok] = _is_address(txt[ok]).to_numpy()
-        name[ok] = _is_name(txt[ok]).to_numpy()
+    if ok.any():  # a name or an address has a space or a character beyond ASCII: look at those only
+        wordy = ok & txt.str.contains(_WORDY, na=False).to_numpy(dtype=bool)
+        addr[wordy] = _is_address(txt[wordy]).to_numpy()
+        name[wordy] = _is_name(txt[wordy]).to_numpy()
     return _Screen(cols, ok, flags, addr, name, pd.factorize(txt, use_na_sentinel=True)[0])
 
 
@@ -162,11 +168,13 @@ def value_rule(values: pd.Series, names: bool = True) -> tuple[str, int, int] | 
     return None if hit is None else (hit[0], int(hit[1].sum()), sc.count(0, sc.present))
 
 
-def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping: dict[str, str]) -> list[Issue]:
+def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping: dict[str, str],
+                      distinct: Mapping[str, Distinct] | None = None) -> list[Issue]:
     """Issues (errors) for every column with an identifier-like header or value; values are never echoed.
 
     Every distinct cell of the table is screened once. The issue's row is the first matching line; the
-    rule lists the lines (at most ten) so the user can find the cells.
+    rule lists the lines (at most ten) so the user can find the cells. ``distinct``: the loader's codes of
+    the frame's columns (``RawTable.distinct``), used instead of hashing the cells again.
     """
     allowed = {a.strip().lower() for a in allow}
     issues: list[Issue] = []
@@ -193,7 +201,8 @@ def check_identifiers(frame: pd.DataFrame, file: str, allow: list[str], mapping:
         screened.append(col)
     if not screened or frame.empty:
         return issues
-    sc = _screen([frame[c] for c in screened])
+    distinct = distinct or {}
+    sc = _screen([distinct[c] if c in distinct else frame[c] for c in screened])
     lines = frame[LINE].to_numpy()
     for j, col in enumerate(screened):
         hit = _column_rule(sc, j, names=str(mapping.get(col, col)) not in _TERM_COLUMNS)

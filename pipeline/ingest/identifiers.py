@@ -29,6 +29,8 @@ MOBILE = re.compile(r"(?<![\d.])(?:(?:\+|00)?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{
 EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}"
                    r"\.[A-Za-z]{2,24}(?![\w-])")
 
+_DIGITS_7 = re.compile(r"\d{3}[- ]?\d{4}")
+
 KIND_ID18 = "18-digit resident ID numbers"
 KIND_MOBILE = "11-digit mobile phone numbers"
 KIND_EMAIL = "e-mail addresses"
@@ -60,7 +62,9 @@ def screen_texts(txt: pd.Series) -> dict[str, pd.Series]:
     Vectorised over the Series (pass distinct values); the checksum runs only on the few ID-shaped ones.
     """
     s = txt.fillna("").astype(str)
-    digits = s.str.contains(r"\d{4}", regex=True)  # cheap pre-filter: every ID or mobile has 4 digits in a row
+    # cheap pre-filter: every ID number (17 digits in a row) and mobile number (1[3-9]x, maybe a space or
+    # hyphen, then 4 digits) holds 3 digits, maybe a space or hyphen, then 4 digits; a date does not
+    digits = s.str.contains(_DIGITS_7, regex=True)
     id_shape = pd.Series(False, index=s.index)
     mobile = pd.Series(False, index=s.index)
     if digits.any():

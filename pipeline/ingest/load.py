@@ -12,13 +12,15 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pipeline.errors import Code, DataError, Issue
+from pipeline.ingest.distinct import Distinct
 from pipeline.ingest.limits import MAX_CELL_CHARS, check_columns, long_cell_issue
 
 LINE = "_line"
@@ -37,6 +39,8 @@ class RawTable:
     encoding: str | None  # CSV only
     sha256: str
     notes: tuple[Issue, ...] = ()  # warnings about how the file was read (e.g. which sheet)
+    #: each text column of ``frame`` (by header) as codes into its distinct values (pipeline/ingest/distinct.py)
+    distinct: Mapping[str, Distinct] = field(default_factory=dict, compare=False, repr=False)
 
 
 def sha256_file(path: Path) -> str:
@@ -125,35 +129,58 @@ def _refuse_implausible_gb18030(text: str, path: Path) -> None:
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
 
 
-def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> pd.DataFrame:
-    """Clean cells (ends trimmed, blank -> None, length bounded), number the lines, drop blank rows."""
+def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> tuple[pd.DataFrame, dict[str, Distinct]]:
+    """Clean cells (ends trimmed, blank -> None, length bounded), number the lines, drop blank rows.
+
+    ``df`` holds the raw cells by position (its index is ignored); text columns are object or, from the
+    CSV reader, categorical. Returns the frame and each cleaned text column's ``Distinct`` (the same cells).
+    """
     names = [str(c).strip(_INVISIBLE_ENDS) for c in df.columns]
     check_columns(len(names), file)
-    lines = pd.Series(range(first_data_line, first_data_line + len(df)), index=df.index)
-    cols: dict[str, pd.Series] = {}
+    n = len(df)
+    lines = np.arange(first_data_line, first_data_line + n, dtype=np.int64)
+    cols: dict[str, pd.Series | Distinct] = {}
     long: list[Issue] = []
     for name, (_, c) in zip(names, df.items(), strict=True):
-        if c.dtype == object:  # one new frame at the end: assigning column by column copies the block each time
+        if c.dtype == object or isinstance(c.dtype, pd.CategoricalDtype):
             c, too_long = _clean_cells(c)
             if too_long is not None:
-                long += [long_cell_issue(file, int(ln), name, int(k))
-                         for ln, k in zip(lines[too_long.index], too_long, strict=True)]
-        cols[name] = c
+                long += [long_cell_issue(file, int(lines[i]), name, int(k)) for i, k in too_long]
+        cols[name] = c  # a repeated name keeps its last column, as a dict of columns always did
     if long:
         raise DataError(long)
-    df = pd.DataFrame(cols, index=df.index) if cols else pd.DataFrame(index=df.index)
-    df[LINE] = lines
-    # drop rows that are entirely blank (they keep no line number of interest)
-    df = df[~df.drop(columns=[LINE]).isna().all(axis=1)]
+    # a column named like the line numbers gives way to them (in its place)
+    missing = [c.codes < 0 if isinstance(c, Distinct) else c.isna().to_numpy() for k, c in cols.items() if k != LINE]
+    blank = np.logical_and.reduce(missing) if missing else np.ones(n, dtype=bool)
+    if blank.any():  # rows that are entirely blank keep no line number of interest
+        keep = ~blank
+        cols = {k: c.take(keep) if isinstance(c, Distinct) else c[keep] for k, c in cols.items()}
+        lines = lines[keep]
     # drop unnamed, entirely empty columns (trailing commas, Excel formatting)
-    drop = [c for c in df.columns if c.startswith("Unnamed:") and df[c].isna().all()]
-    return df.drop(columns=drop).reset_index(drop=True)
+    cols = {k: c for k, c in cols.items() if not (k.startswith("Unnamed:") and _all_missing(c))}
+    index = pd.RangeIndex(len(lines))
+    if cols and all(isinstance(c, Distinct) for c in cols.values()):
+        # text columns only (the rule): fill one object block in place, so the cells are not copied again
+        block = np.empty((len(cols), len(lines)), dtype=object)
+        for row, c in zip(block, cols.values(), strict=True):
+            c.cells(out=row)
+        frame = pd.DataFrame(block.T, index=index, columns=list(cols), copy=False)
+    else:
+        frame = pd.DataFrame({k: c.cells() if isinstance(c, Distinct) else c.to_numpy() for k, c in cols.items()},
+                             index=index)
+    frame[LINE] = lines if n else lines.astype(object)  # a file with no rows always had an object _line
+    return frame, {k: c for k, c in cols.items() if isinstance(c, Distinct) and k != LINE}
+
+
+def _all_missing(c: pd.Series | Distinct) -> bool:
+    return bool((c.codes < 0).all()) if isinstance(c, Distinct) else bool(c.isna().all())
 
 
 def _header(cells: list, path: Path) -> list[str]:
@@ -170,45 +197,54 @@ def _header(cells: list, path: Path) -> list[str]:
     return names
 
 
-def _clean_cells(c: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+def _clean_cells(c: pd.Series) -> tuple[Distinct, list[tuple[int, int]] | None]:
     """Text cells trimmed of whitespace and invisible characters at both ends, blank -> None (other cells
-    untouched), and the lengths of cells longer than ``MAX_CELL_CHARS`` (None if none); once per distinct value.
+    untouched), as a ``Distinct``; and (row position, length) of the cells longer than ``MAX_CELL_CHARS``
+    (None if none). Each distinct value is cleaned once.
     """
-    codes, uniques = pd.factorize(c, use_na_sentinel=True)
-    u = pd.Series(uniques, dtype=object)
-    is_str = u.map(type).eq(str) if len(u) else pd.Series(dtype=bool)
+    if isinstance(c.dtype, pd.CategoricalDtype):  # the CSV reader's: codes and values (all text) already
+        codes, u = c.cat.codes.to_numpy(), np.asarray(c.cat.categories, dtype=object)
+        is_str = np.ones(len(u), dtype=bool)
+    else:
+        d = Distinct.of(c)
+        codes, u = d.codes, d.values.copy()
+        is_str = np.fromiter((type(v) is str for v in u), dtype=bool, count=len(u))
+    n = np.zeros(len(u), dtype=np.int64)
     if is_str.any():
-        t = u[is_str].str.strip(_INVISIBLE_ENDS)
-        u[is_str] = t.where(t != "", None)
-    vals = np.append(u.to_numpy(dtype=object), [None])
-    out = pd.Series(vals[np.where(codes < 0, len(uniques), codes)], index=c.index, dtype=object)
-    n = u[is_str].str.len() if is_str.any() else pd.Series(dtype=float)
-    if not (n > MAX_CELL_CHARS).any():
-        return out, None
-    lens = pd.Series(np.append(n.reindex(u.index).fillna(0).to_numpy(), [0])[np.where(codes < 0, len(uniques), codes)],
-                     index=c.index)
-    return out, lens[lens > MAX_CELL_CHARS].astype(int)
+        t = pd.Series(u[is_str], dtype=object).str.strip(_INVISIBLE_ENDS)
+        n[is_str] = t.str.len().to_numpy()
+        u[is_str] = t.where(t != "", None).to_numpy(dtype=object)
+    too_long = None
+    if (n > MAX_CELL_CHARS).any():
+        lens = np.append(n, [0])[codes]
+        too_long = [(int(i), int(lens[i])) for i in np.flatnonzero(lens > MAX_CELL_CHARS)]
+        too_long = too_long or None
+    return Distinct.from_codes(codes, u), too_long
 
 
-def _read_csv_fast(text: str, delim: str, path: Path) -> pd.DataFrame | None:
-    """pandas' C parser for the common case: no quotes (so one record per physical line). None otherwise."""
+def _read_csv_fast(text: str, delim: str, path: Path) -> tuple[pd.DataFrame, dict[str, Distinct]] | None:
+    """pandas' C parser for the common case: no quotes (so one record per physical line). None otherwise.
+
+    Read as categorical columns: the parser makes one string per distinct value of a column (not one per
+    cell) and hands over the codes, which is what ``_finish`` works on.
+    """
     if '"' in text:
         return None
-    try:
-        cells = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, engine="c")
+    try:  # bytes, not a StringIO (which would hold the text at 4 bytes a character)
+        cells = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delim, header=None,
+                            dtype="category", keep_default_na=False, skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None  # ragged rows or an empty file: the careful path reports them
     if cells.empty:
         return None
     if text.endswith("\n") and len(cells) > 1 and cells.iloc[-1].isna().all():
         cells = cells.iloc[:-1]
-    df = cells.iloc[1:].reset_index(drop=True)
+    df = cells.iloc[1:]
     df.columns = _header(list(cells.iloc[0]), path)
     return _finish(df, 2, path.name)
 
 
-def read_csv_text(text: str, path: Path) -> pd.DataFrame:
+def _read_csv(text: str, path: Path) -> tuple[pd.DataFrame, dict[str, Distinct]]:
     delim = _sniff_delimiter(text)
     fast = _read_csv_fast(text, delim, path)
     if fast is not None:
@@ -238,11 +274,11 @@ def read_csv_text(text: str, path: Path) -> pd.DataFrame:
         raise DataError(issues)
     rows = [(r + [""] * width)[:width] for r in rows]
     df = pd.DataFrame(rows, columns=_header(header, path), dtype=object)
-    out = _finish(df, 2, path.name)
-    if len(df):
-        keep = out[LINE] - 2  # positions survive _finish's blank-row filter via _line
-        out[LINE] = [lines[i] for i in keep]
-    return out
+    out, distinct = _finish(df, 2, path.name)
+    if len(df):  # positions survive _finish's blank-row filter via _line ([] when all rows were blank, as ever)
+        keep = out[LINE].to_numpy() - 2
+        out[LINE] = np.asarray(lines, dtype=np.int64)[keep] if len(keep) else []
+    return out, distinct
 
 
 def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str | None = None) -> RawTable:
@@ -260,26 +296,30 @@ def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str
 
 def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) -> RawTable:
     suffix = path.suffix.lower()
-    digest = sha256_file(path)
+    text_file = suffix in (".csv", ".txt", ".tsv")
+    digest = "" if text_file else sha256_file(path)
     enc = None
     notes: list[Issue] = []
-    if suffix in (".csv", ".txt", ".tsv"):
-        text, enc = decode_bytes(path.read_bytes(), path, encoding)
+    if text_file:
+        data = path.read_bytes()  # read once: hashed and decoded from the same bytes
+        digest = hashlib.sha256(data).hexdigest()
+        text, enc = decode_bytes(data, path, encoding)
+        del data
         if "\x00" in text:  # a BOM (or a forced encoding) decoded it: still no place for a NUL in a CSV
             at = text.index("\x00")
             raise DataError([Issue(path.name, text.count("\n", 0, at) + 1, None, None,
                                    "the line holds a NUL byte <U+0000>; remove it (a text file never holds one)",
                                    code=Code.NUL_BYTE)])
-        frame = read_csv_text(text, path)
+        frame, distinct = _read_csv(text, path)
     elif suffix in (".xlsx", ".xlsm"):
         from pipeline.ingest.xlsx import read_sheet
 
         cells, notes = read_sheet(path, sheet)
         if cells.empty:
             raise DataError([Issue(path.name, None, None, None, "the sheet is empty", code=Code.EMPTY_FILE)])
-        df = cells.iloc[1:].reset_index(drop=True)
+        df = cells.iloc[1:]
         df.columns = _header(list(cells.iloc[0]), path)
-        frame = _finish(df, 2, path.name)
+        frame, distinct = _finish(df, 2, path.name)
     elif suffix == ".sav":
         import pyreadstat
 
@@ -288,7 +328,7 @@ def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) 
         except Exception as e:  # pyreadstat raises its own error types
             raise DataError([Issue(path.name, None, None, None, f"cannot read the SPSS file: {e}",
                                    code=Code.UNREADABLE_FILE)]) from None
-        frame = _finish(df.astype(object), 1, path.name)  # SPSS: case numbers start at 1
+        frame, distinct = _finish(df.astype(object), 1, path.name)  # SPSS: case numbers start at 1
     elif suffix == ".xls":
         raise DataError([Issue(path.name, None, None, None,
                                "old .xls workbooks are not supported; save it as .xlsx or CSV UTF-8",
@@ -296,4 +336,4 @@ def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) 
     else:
         raise DataError([Issue(path.name, None, None, None,
                                f"unsupported file type {suffix!r}: use .csv, .xlsx or .sav", code=Code.UNSUPPORTED_FILE_TYPE)])
-    return RawTable(name, path, frame, enc, digest, tuple(notes))
+    return RawTable(name, path, frame, enc, digest, tuple(notes), distinct)

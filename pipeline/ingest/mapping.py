@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 
 from pipeline.contract import TABLE_SPECS, spec_for
 from pipeline.errors import Code, ConfigError, Issue
+from pipeline.ingest.distinct import Distinct
 from pipeline.ingest.load import LINE
 from pipeline.ingest.parse import as_text
 
@@ -29,7 +33,8 @@ def rename_columns(
     ``extras`` maps the headers of declared extra columns (config ``extra_columns``) to their names; they
     are kept like contract columns. Returns the frame (canonical and extra columns plus ``_line``; other
     columns dropped), the warnings for dropped columns and for declared extra columns the file lacks,
-    and the header -> name map actually applied.
+    and the header -> name map actually applied. The frame holds ``frame``'s own column arrays (no copy of
+    the table): replace a column of it, never write into one.
     """
     canon = {f.name.lower(): f.name for f in TABLE_SPECS[table]}
     extras = dict(extras or {})
@@ -61,7 +66,8 @@ def rename_columns(
         raise ConfigError("\n".join(
             f"{file}: columns {[c for c, d in applied.items() if d == t]} all map to {t!r}; map only one"
             for t in dups))
-    out = frame[[*applied, LINE]].rename(columns=applied)
+    out = pd.DataFrame({**{d: frame[c] for c, d in applied.items()}, LINE: frame[LINE]}, index=frame.index,
+                       copy=False)
     return out, issues, applied
 
 
@@ -70,8 +76,17 @@ def map_values(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
 
     ``values["*"]`` applies to every column; a column's own mapping wins over it.
     """
+    return map_values_distinct(frame.copy(), values, {})[0]
+
+
+def map_values_distinct(frame: pd.DataFrame, values: dict[str, dict],
+                        distinct: Mapping[str, Distinct]) -> tuple[pd.DataFrame, dict[str, Distinct]]:
+    """``map_values``; a column whose codes ``distinct`` holds (``RawTable.distinct``: the loader made the cells
+    its distinct values) is looked up once per distinct value. Returns the frame and the codes of its columns
+    afterwards (a changed column's codes follow the change; one changed without codes has none)."""
     star = _lookup(values.get("*", {}))
-    out = frame.copy()
+    out = frame.copy(deep=False)  # a changed column is replaced, never written into: ``frame`` stays as it was
+    after = dict(distinct)
     for col in out.columns:
         if col == LINE:
             continue
@@ -79,14 +94,39 @@ def map_values(frame: pd.DataFrame, values: dict[str, dict]) -> pd.DataFrame:
         table = {**star, **own}
         if not table:
             continue
-        txt = as_text(out[col])
-        key = txt.str.lower()
-        hit = key.isin(table.keys())
+        if col not in distinct:
+            txt = as_text(out[col])
+            key = txt.str.lower()
+            hit = key.isin(table.keys())
+            if hit.any():
+                col_out = out[col].astype(object).copy()
+                col_out[hit] = key[hit].map(table)
+                out[col] = col_out
+                after.pop(col, None)
+            continue
+        d = distinct[col]
+        key = as_text(pd.Series(d.values, dtype=object)).str.lower()
+        hit = key.isin(table.keys()).to_numpy(dtype=bool)
         if hit.any():
-            col_out = out[col].astype(object).copy()
-            col_out[hit] = key[hit].map(table)
-            out[col] = col_out
-    return out
+            out[col], after[col] = _map_column(out[col], d, hit, key[hit].map(table))
+    return out, after
+
+
+def _map_column(s: pd.Series, d: Distinct, hit: np.ndarray, mapped: pd.Series) -> tuple[pd.Series, Distinct]:
+    """The column with the cells of the ``hit`` distinct values replaced (``mapped``: one per hit value)."""
+    cells = d.spread(hit, False)
+    where = np.flatnonzero(cells)
+    at_value = np.full(len(d.values), -1, dtype=np.int64)
+    at_value[hit] = np.arange(int(hit.sum()))
+    col_out = s.astype(object).copy()
+    # the same assignment as cell by cell (a Series of the mapped dtype, on the hit cells' index)
+    col_out[cells] = pd.Series(mapped.to_numpy()[at_value[d.codes[where]]], index=s.index[where], dtype=mapped.dtype)
+    # the distinct values after the change: a hit value becomes what its cells now hold
+    one_cell = np.empty(len(d.values), dtype=np.int64)
+    one_cell[d.codes[where]] = where
+    new_values = d.values.copy()
+    new_values[hit] = col_out.to_numpy()[one_cell[hit]]
+    return col_out, Distinct.from_codes(d.codes, new_values)
 
 
 # YAML 1.1 reads the keys yes/no/on/off/true/false as booleans: ``yes: positive`` must still match "yes".

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import vocab
+from pipeline.ingest.distinct import Distinct
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Excel serial dates accepted: 1940-01-01 .. 2099-12-31
@@ -48,23 +49,26 @@ def as_text(s: pd.Series) -> pd.Series:
 
 def missing_mask(s: pd.Series) -> pd.Series:
     """True where a cell is missing: empty, NaN, or one of the contract's missing markers."""
+    return _text_and_missing(s)[2]
+
+
+def _text_and_missing(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``as_text(s)``, it in lower case, and ``missing_mask(s)``: the text made once for a parser."""
     txt = as_text(s)
     low = txt.str.lower()
-    return txt.isna() | low.isin(vocab.MISSING_MARKERS)
+    return txt, low, txt.isna() | low.isin(vocab.MISSING_MARKERS)
 
 
 def parse_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    txt = as_text(s)
-    miss = missing_mask(s)
+    txt, _, miss = _text_and_missing(s)
     return txt.where(~miss, None).astype(object), pd.Series(False, index=s.index)
 
 
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    miss = missing_mask(s)
+    txt, _, miss = _text_and_missing(s)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         num = s.astype("float64")
     else:
-        txt = as_text(s)
         # Thousands separators (1,234.5) only: a decimal comma (12,5) is refused, never read as 125.
         grouped = txt.str.fullmatch(r"[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?", na=False)
         txt = txt.where(~grouped, txt.str.replace(r"[,，]", "", regex=True))
@@ -84,8 +88,7 @@ def parse_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    miss = missing_mask(s)
-    low = as_text(s).str.lower()
+    _, low, miss = _text_and_missing(s)
     t = low.isin(_TRUE)
     f = low.isin(_FALSE)
     bad = ~miss & ~t & ~f
@@ -97,9 +100,9 @@ def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_category(s: pd.Series, allowed: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
     """Match case-insensitively after trimming; return the canonical spelling."""
-    miss = missing_mask(s)
+    _, low, miss = _text_and_missing(s)
     lookup = {a.lower(): a for a in allowed}
-    low = as_text(s).str.lower().str.replace(" ", "_", regex=False)
+    low = low.str.replace(" ", "_", regex=False)
     out = low.map(lookup)
     bad = ~miss & out.isna()
     return out.where(~miss, None).astype(object), bad
@@ -107,12 +110,12 @@ def parse_category(s: pd.Series, allowed: tuple[str, ...]) -> tuple[pd.Series, p
 
 def parse_myeloma_type(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """IgG, IgA, ..., kappa, lambda, nonsecretory, or a heavy chain with its light chain (IgG-kappa)."""
-    miss = missing_mask(s)
+    _, low, miss = _text_and_missing(s)
     heavy = {h.lower(): h for h in ("IgG", "IgA", "IgD", "IgM", "IgE")}
     single = {a.lower(): a for a in vocab.MYELOMA_TYPE}
     single.update({"non-secretory": "nonsecretory", "non_secretory": "nonsecretory", "κ": "kappa",
                    "λ": "lambda"})
-    low = as_text(s).str.lower().str.replace(r"[\s_]+", "", regex=True)
+    low = low.str.replace(r"[\s_]+", "", regex=True)
     out = low.map(single)
     parts = low.str.extract(r"^(ig[gadme])[-/]?(kappa|lambda|κ|λ)$")
     two = parts[0].map(heavy) + "-" + parts[1].str.replace("κ", "kappa").str.replace("λ", "lambda")
@@ -126,12 +129,12 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Day-first or month-first forms (09/12/2022) are ambiguous and refused rather than guessed.
     """
-    miss = missing_mask(s)
+    txt, _, miss = _text_and_missing(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     is_dt = pd.Series([isinstance(v, dt.date | pd.Timestamp) for v in s], index=s.index, dtype=bool)
     if is_dt.any():
         out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
-    txt = as_text(s).where(~is_dt & ~miss)
+    txt = txt.where(~is_dt & ~miss)
     iso = pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce")  # the common case, in C
     out = out.where(iso.isna(), iso)
     txt = txt.where(iso.isna())
@@ -155,19 +158,21 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
-def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None) -> tuple[pd.Series, pd.Series]:
+def parse_column(s: pd.Series, kind: str, allowed: tuple[str, ...] | None = None,
+                 distinct: Distinct | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse a column of raw cells as ``kind``; returns (parsed, bad).
 
     Text columns are parsed once per distinct value and spread back (a registry export repeats its dates,
-    categories and lab values many times), which keeps 100k-patient files fast.
+    categories and lab values many times), which keeps 100k-patient files fast. ``distinct``: the cells of
+    ``s`` as codes (``Distinct.of(s)``), if the caller has them already.
     """
     if s.dtype == object and len(s) > 64:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        if len(uniques) < 0.5 * len(s):
-            u = pd.Series([*uniques, None], dtype=object)
+        d = distinct if distinct is not None else Distinct.of(s)
+        if len(d.values) < 0.5 * len(s):
+            u = pd.Series([*d.values, None], dtype=object)
             parsed_u, bad_u = _parse_values(u, kind, allowed)
-            take = np.where(codes < 0, len(uniques), codes)
-            parsed = parsed_u.iloc[take].set_axis(s.index)
+            take = np.where(d.codes < 0, len(d.values), d.codes.astype(np.intp))
+            parsed = pd.Series(parsed_u.array.take(take), index=s.index)  # as .iloc[take], without its index
             bad = pd.Series(bad_u.to_numpy()[take], index=s.index, dtype=bool)
             return parsed, bad
     return _parse_values(s, kind, allowed)

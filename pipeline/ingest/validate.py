@@ -16,7 +16,7 @@ from pipeline.ingest.checks import check_adverse_events, check_assessments, chec
 from pipeline.ingest.coerce import PARSE_CODES, coerce_table
 from pipeline.ingest.deid import check_identifiers
 from pipeline.ingest.load import RawTable
-from pipeline.ingest.mapping import check_mapping_targets, map_values, rename_columns
+from pipeline.ingest.mapping import check_mapping_targets, map_values_distinct, rename_columns
 from pipeline.ingest.schemas import run_schema
 
 
@@ -45,7 +45,7 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
         file = rt.path.name
         mapping = config.columns.get(name, {})
         issues += list(rt.notes)
-        phi = check_identifiers(rt.frame, file, config.deid_allow, mapping)
+        phi = check_identifiers(rt.frame, file, config.deid_allow, mapping, rt.distinct)
         issues += phi
         extras = config.extra_specs() if name == "patients" else ()
         frame, dropped, applied = rename_columns(
@@ -56,8 +56,10 @@ def validate_inputs(raw: dict[str, RawTable], config: StudyConfig) -> Validated:
         phi_cols = {i.column for i in phi}
         issues += [i for i in dropped if i.column not in phi_cols]
         withheld |= {(file, c) for c in phi_cols} | {(file, applied[c]) for c in phi_cols if c in applied}
-        frame = map_values(frame, config.values)
-        df, parse_issues = coerce_table(frame, name, file, extras)
+        # the loader's codes of each column (pipeline/ingest/distinct.py), under the canonical names
+        distinct = {applied[h]: d for h, d in rt.distinct.items() if h in applied}
+        frame, distinct = map_values_distinct(frame, config.values, distinct)
+        df, parse_issues = coerce_table(frame, name, file, extras, distinct)
         issues += parse_issues
         if not any(i.row is None and i.severity == "error" and i.file == file for i in parse_issues):
             issues += run_schema(df, name, file, "errors", extras)
