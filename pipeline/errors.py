@@ -88,9 +88,9 @@ def render_codes() -> str:
     out = ["# Validation codes", "",
            "Generated from `pipeline/errors.py: Code` by `render_codes()` (`tests/ingest/test_codes.py` keeps it",
            "current). Every validation issue carries one of these codes; validation reports each code once per",
-           "file, line and column. The outputs (the error table, `validation.json`, `validation.md`) show the",
-           "issue in words, not its code. A meaning that begins \"warning:\" is a warning: it does not stop the",
-           "run.",
+           "file, line and column. `validation.json` gives each issue's `code` beside its words, for scripts;",
+           "the error table and `validation.md` show the words only. A meaning that begins \"warning:\" is a",
+           "warning: it does not stop the run.",
            "", "| code | meaning |", "|---|---|"]
     out += [f"| `{c.value}` | {c.meaning} |" for c in Code]
     return "\n".join(out) + "\n"
@@ -121,13 +121,13 @@ class Issue:
                 object.__setattr__(self, name, redact(text))
 
     def as_dict(self) -> dict:
-        """The issue as written to validation.json (without its code)."""
+        """The issue without its code: file, row, column, value, rule, severity (the report's table)."""
         d = asdict(self)
         del d["code"]
         return d
 
     def as_coded_dict(self) -> dict:
-        """The issue with its code (a plain string, or None)."""
+        """The issue with its code (a plain string, or None), as written to validation.json."""
         return {**self.as_dict(), "code": None if self.code is None else self.code.value}
 
 

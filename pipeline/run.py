@@ -90,7 +90,7 @@ def validation_payload(issues: list[Issue]) -> dict:
     return {
         "n_errors": sum(i.severity == "error" for i in issues),
         "n_warnings": sum(i.severity == "warning" for i in issues),
-        "issues": [i.as_dict() for i in issues],
+        "issues": [i.as_coded_dict() for i in issues],
     }
 
 

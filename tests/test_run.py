@@ -54,7 +54,7 @@ def test_run_writes_the_folder_and_is_byte_identical(tmp_path):
     assert (v["n_errors"], v["n_warnings"]) == (0, 1)
     assert v["issues"][0] == {"file": "patients.csv", "row": 2, "column": "hemoglobin_g_l", "value": "30",
                               "rule": "unusual value: outside the plausible range 45-190 g/L; please check it",
-                              "severity": "warning"}
+                              "severity": "warning", "code": "unusual_value"}
     assert a["derived/patients.csv"].startswith("\ufeffpatient_id,sex,age,".encode())
     header = a["derived/patients.csv"].decode("utf-8-sig").splitlines()[0].split(",")
     assert "_line" not in header and header[-1] == "fish_igh"  # contract order, whatever the export's

@@ -65,7 +65,7 @@ def test_a_code_must_be_a_member_of_code():
     assert Issue("p.csv", 2, "age", "17", "rule", code=Code("bad_number")).code is Code.BAD_NUMBER
 
 
-def test_as_dict_is_what_validation_json_always_had_and_the_code_is_a_separate_dict():
+def test_as_dict_leaves_the_code_out_and_as_coded_dict_adds_it_for_validation_json():
     i = Issue("p.csv", 2, "age", "sixty", "must be a whole number", code=Code.BAD_NUMBER)
     assert list(i.as_dict()) == ["file", "row", "column", "value", "rule", "severity"]
     assert i.as_coded_dict() == {**i.as_dict(), "code": "bad_number"}
