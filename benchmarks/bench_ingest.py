@@ -42,7 +42,7 @@ def _frame_sha(df) -> str:
 
 def _issues_sha(issues) -> dict:
     """The issues in their order, each with every field and its code; validation.json and validation.md."""
-    from pipeline.run import validation_markdown, validation_payload
+    from pipeline.text.issues import validation_markdown, validation_payload
 
     def sha(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()

@@ -62,7 +62,7 @@ def _user_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DataError as e:
-            from pipeline.run import format_issues
+            from pipeline.text.issues import format_issues
 
             n = sum(i.severity == "error" for i in e.issues)
             click.echo(f"mmcohort: the input data have {n} error(s); nothing was written.\n", err=True)
@@ -172,7 +172,8 @@ def run(config_path, cutoff, patients, assessments, adverse_events, study, quiet
 def validate(config_path, cutoff, patients, assessments, adverse_events, study, quiet) -> None:
     """Check the input files and list every problem at once (writes nothing)."""
     _setup_logging(quiet)
-    from pipeline.run import format_issues, prepare
+    from pipeline.run import prepare
+    from pipeline.text.issues import format_issues
 
     if cutoff is None and not config_path:
         cutoff = dt.date.today()  # validating needs no cut-off; a config's own one is kept

@@ -1,4 +1,5 @@
-"""Orchestration of one run: load -> validate -> cut-off -> derive -> analyse -> render -> write.
+"""One run: the stages in order (load, validate, cut-off, derive, analyse, then figures, report and the run
+folder written), each timed on the log, and the manifest of what went in.
 
 Each stage logs its name, counts and time on the ``mmcohort`` logger (the CLI sends it to stderr).
 """
@@ -18,7 +19,6 @@ import pandas as pd
 
 from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
-from pipeline.errors import Issue, UserError
 from pipeline.ingest.load import RawTable, read_table
 from pipeline.ingest.validate import Validated, validate_inputs
 from pipeline.runs.folder import (
@@ -33,7 +33,8 @@ from pipeline.runs.folder import (
     write_text,
     xlsx_job,
 )
-from pipeline.text.escape import md_escape
+from pipeline.runs.guard import check_output_folder, guard_existing_run
+from pipeline.text.issues import validation_markdown, validation_payload
 from pipeline.versions import versions
 
 log = logging.getLogger("mmcohort")
@@ -84,67 +85,6 @@ def prepare(config: StudyConfig) -> Prepared:
         for note in rep.notes:
             log.warning("cutoff: %s", note)
     return Prepared(raw, validated, tables, rep)
-
-
-def validation_payload(issues: list[Issue]) -> dict:
-    return {
-        "n_errors": sum(i.severity == "error" for i in issues),
-        "n_warnings": sum(i.severity == "warning" for i in issues),
-        "issues": [i.as_coded_dict() for i in issues],
-    }
-
-
-def format_issues(issues: list[Issue]) -> str:
-    """A plain-text table: severity, file, line, column, value, rule."""
-    if not issues:
-        return "no problems found\n"
-    head = ("severity", "file", "line", "column", "value", "rule")
-    rows = [(i.severity, i.file, "" if i.row is None else str(i.row), i.column or "",
-             "" if i.value is None else _short(i.value), i.rule) for i in issues]
-    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5] for r in [head, *rows]]
-    return "\n".join(lines) + "\n"
-
-
-def validation_markdown(issues: list[Issue]) -> str:
-    n_err = sum(i.severity == "error" for i in issues)
-    out = [f"# Validation\n\n{n_err} error(s), {len(issues) - n_err} warning(s).\n"]
-    if issues:
-        out.append("| severity | file | line | column | value | rule |\n|---|---|---|---|---|---|")
-        for i in issues:
-            e = [md_escape(x, cell=True) for x in (i.file, i.column or "", "" if i.value is None else _short(i.value),
-                                                   i.rule)]
-            out.append(f"| {i.severity} | {e[0]} | {'' if i.row is None else i.row} | {e[1]} | {e[2]} | {e[3]} |")
-    return "\n".join(out) + "\n"
-
-
-def _short(v: str, n: int = 40) -> str:
-    v = v.replace("\n", " ")
-    return v if len(v) <= n else v[: n - 1] + "…"
-
-
-def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTable], replace: bool) -> None:
-    """Refuse to overwrite a run of this cut-off made from other inputs or another config.
-
-    A rerun on the same inputs and config reproduces the folder byte for byte, so it may replace it; a
-    newer export run at an old cut-off would silently overwrite a submitted result, so it needs
-    ``--replace`` (or another ``--out``, then ``mmcohort compare``).
-    """
-    old = target / "manifest.json"
-    if replace or not old.exists():
-        return
-    m = _read_manifest(old)
-    before = {i["table"]: i["sha256"] for i in m.get("inputs", [])}
-    now = {name: rt.sha256 for name, rt in raw.items()}
-    changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
-    config_changed = m.get("config") != json.loads(json.dumps(config.resolved(), default=str))
-    if changed or config_changed:
-        what = ", ".join(f"the {k} file" for k in changed) + (" and the config" if changed and config_changed
-                                                            else "the config" if config_changed else "")
-        raise UserError(
-            f"{target} already holds this cut-off's run, made from different inputs ({what} changed). "
-            "Rerun with --replace to overwrite it, or write to another --out and compare the two runs with "
-            "'mmcohort compare'.")
 
 
 def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> Path:
@@ -234,27 +174,3 @@ def manifest(config: StudyConfig, prep: Prepared, elapsed: float) -> dict:
         "config": config.resolved(),
         "versions": versions(),
     }
-
-
-def _read_manifest(path: Path) -> dict:
-    """An earlier run's manifest.json, or a UserError: an unreadable one cannot vouch for that run's inputs."""
-    try:
-        m = json.loads(path.read_text(encoding="utf-8"))
-        ok = isinstance(m, dict) and isinstance(m.get("inputs", []), list) and all(
-            isinstance(i, dict) and "table" in i and "sha256" in i for i in m.get("inputs", []))
-    except (OSError, ValueError):
-        ok = False
-    if not ok:
-        raise UserError(f"{path} cannot be read (damaged, or not written by mmcohort), so this tool cannot tell "
-                        "whether that run used the same inputs; rerun with --replace to overwrite the folder, or "
-                        "write to another --out")
-    return m
-
-
-def check_output_folder(config: StudyConfig, out_root: Path) -> None:
-    """Before the analysis: the run folder can be written and the disk has room (pipeline/runs/precheck.py)."""
-    from pipeline.runs.precheck import check_memory, check_output
-
-    sizes = [p.stat().st_size for t in TABLES if (p := config.input_path(t)) is not None and p.is_file()]
-    check_output(out_root, config.run_name, sum(sizes))
-    check_memory(sum(sizes))

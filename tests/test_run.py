@@ -10,7 +10,8 @@ import pytest
 
 from pipeline import run as run_mod
 from pipeline.errors import DataError, Issue, UserError
-from pipeline.run import format_issues, prepare, run_study, validation_markdown, validation_payload
+from pipeline.run import prepare, run_study
+from pipeline.text.issues import format_issues, validation_markdown, validation_payload
 from tests.trio import PATIENTS_CSV, make_config, write_trio
 
 # recorded best_response on the patients table: the run does not depend on the IMWG engine
