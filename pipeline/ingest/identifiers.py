@@ -60,6 +60,7 @@ _WHOLE_MOBILE = re.compile(r"1[3-9]\d{9}")
 _PLAIN = re.compile(r"\d{11}|\d{15}|\d{18}")
 
 _DIGITS_7 = re.compile(r"\d{3}[- ]?\d{4}")
+_DIGITS_9 = re.compile(r"\d{9}")
 
 KIND_ID18 = "18-digit resident ID numbers"
 KIND_ID15 = "15-digit resident ID numbers"
@@ -155,11 +156,14 @@ def screen_texts(txt: pd.Series, raw: pd.Series | None = None) -> dict[str, pd.S
     number = pd.Series(False, index=s.index)
     if digits.any():
         cand = s[digits]
+        kinds[KIND_MOBILE].loc[cand.index] = cand.str.contains(MOBILE, regex=True).to_numpy()
+        # an ID number (15 or 17 digits in a row) and a number form (11 digits, or 9 decimals) hold 9 digits
+        # in a row; a study ID like P0012345 does not, so the other patterns skip most candidates
+        cand = cand[cand.str.contains(_DIGITS_9, regex=True)]
         shaped = cand[cand.str.contains(ID18, regex=True)]
         kinds[KIND_ID18].loc[shaped.index] = shaped.map(_has_valid_id18).astype(bool)
         shaped = cand[cand.str.contains(ID15, regex=True)]
         kinds[KIND_ID15].loc[shaped.index] = shaped.map(_has_valid_id15).astype(bool)
-        kinds[KIND_MOBILE].loc[cand.index] = cand.str.contains(MOBILE, regex=True).to_numpy()
         # a number already found as an ID or mobile number keeps that kind
         number.loc[cand.index] = _stored_numbers(cand, raw).to_numpy()
         number &= ~(kinds[KIND_ID18] | kinds[KIND_ID15] | kinds[KIND_MOBILE])
