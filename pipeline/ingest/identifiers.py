@@ -110,7 +110,8 @@ def whole_number_is_id(text: str) -> bool:
         d = Decimal(text)
     except InvalidOperation:
         return False
-    if not d.is_finite() or d < 1 or d != d.to_integral_value():
+    # 11, 15 or 18 digits before the point (checked first: 1e999999999 is never written out)
+    if not d.is_finite() or d < 1 or d.adjusted() not in (10, 14, 17) or d != d.to_integral_value():
         return False
     digits = str(int(d))
     if _WHOLE_MOBILE.fullmatch(digits):
@@ -127,13 +128,13 @@ def _is_number(v: object) -> bool:
 
 
 def _stored_numbers(txt: pd.Series, raw: pd.Series | None) -> pd.Series:
-    """Of texts holding 7 digits in a row: which are an ID or mobile number stored as a number (a number
+    """Of texts holding 9 digits in a row: which are an ID or mobile number stored as a number (a number
     cell in ``raw``, or text written like a number)."""
     form = txt.str.fullmatch(NUMBER_TEXT)
     if raw is not None:
         plain = txt.str.fullmatch(_PLAIN)
         if plain.any():
-            form |= plain & raw[txt.index].map(_is_number, na_action="ignore").fillna(False).astype(bool)
+            form |= plain & raw.loc[txt.index].map(_is_number, na_action="ignore").fillna(False).astype(bool)
     out = pd.Series(False, index=txt.index)
     if form.any():
         out.loc[form[form].index] = txt[form].map(whole_number_is_id).astype(bool)
