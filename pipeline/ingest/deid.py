@@ -2,9 +2,10 @@
 
 Runs on the raw export, before any mapping, over every column (mapped or not). A column is refused
 when its header names an identifier (姓名, 住院号, MRN, phone, ...) or when its values hold one: a single
-18-digit resident ID number (valid check character), mobile number or e-mail address anywhere in any
-cell is enough (``pipeline/ingest/identifiers.py``); street addresses need half the values and person names
-most of them. Messages name the file, the lines, the column and the pattern, never a value. A reviewed false positive
+18-digit resident ID number (valid check character), 15-digit first-generation ID number, mobile number or
+e-mail address anywhere in any cell, or one ID or mobile number stored as a number (an Excel number cell,
+1.10105199003071E+17), is enough (``pipeline/ingest/identifiers.py``); street addresses need half the values
+and person names most of them. Messages name the file, the lines, the column and the pattern, never a value. A reviewed false positive
 is allowed through with the config's ``deid_allow`` list (header or canonical name).
 """
 
@@ -126,7 +127,7 @@ def _screen(columns: list[pd.Series | Distinct]) -> _Screen:
     txt = as_text(g_uniques)
     txt = txt.where(txt.notna() & (txt != ""), None)
     ok = txt.notna().to_numpy(dtype=bool)
-    flags = {k: v.to_numpy(dtype=bool) for k, v in screen_texts(txt).items()}
+    flags = {k: v.to_numpy(dtype=bool) for k, v in screen_texts(txt, g_uniques).items()}
     addr, name = np.zeros(len(txt), bool), np.zeros(len(txt), bool)
     if ok.any():  # a name or an address has a space or a character beyond ASCII: look at those only
         wordy = ok & txt.str.contains(_WORDY, na=False).to_numpy(dtype=bool)

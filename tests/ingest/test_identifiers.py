@@ -14,6 +14,7 @@ from pipeline.errors import Issue
 from pipeline.ingest.deid import check_identifiers
 from pipeline.ingest.identifiers import (
     KIND_EMAIL,
+    KIND_ID15,
     KIND_ID18,
     KIND_MOBILE,
     id18_checksum_ok,
@@ -24,6 +25,7 @@ from pipeline.ingest.load import LINE
 from tests.trio import ADVERSE_EVENTS_CSV, ASSESSMENTS_CSV, PATIENTS_CSV, write_trio
 
 ID = "110101199003071233"  # a valid check character (computed by hand below)
+ID15 = "110105900307123"  # first generation: area 110105, born 1990-03-07, sequence 123
 MOBILE = "13812345678"
 EMAIL = "zhang.wei@hospital.cn"
 
@@ -43,6 +45,10 @@ def test_id18_check_character_by_hand():
     (MOBILE, KIND_MOBILE), ("+86 138 1234 5678", KIND_MOBILE), ("138-1234-5678", KIND_MOBILE),
     ("008613812345678", KIND_MOBILE), (f"call {MOBILE}.", KIND_MOBILE),
     (EMAIL, KIND_EMAIL), (f"mail:{EMAIL};", KIND_EMAIL),
+    (ID15, KIND_ID15), (f"ID {ID15} ok", KIND_ID15), (f"身份证号:{ID15}", KIND_ID15), (f"ID{ID15}", KIND_ID15),
+    (f"see {ID15}.", KIND_ID15), ("440301491231002", KIND_ID15),  # Guangdong, 1949-12-31
+    ("820000960229001", KIND_ID15),  # Macau, 1996-02-29 (a leap day)
+    ("650102000101123", KIND_ID15),  # Xinjiang, 1900-01-01
 ])
 def test_identifiers_found_anywhere_in_a_cell(text, kind):
     hits = screen_texts(pd.Series([text], dtype=object))
@@ -60,9 +66,35 @@ def test_ordinary_values_are_not_identifiers(text):
     assert not any(m.iloc[0] for m in hits.values())
 
 
+@pytest.mark.parametrize("text", [
+    "202212091234567",  # an accession number led by its date: 20 is no province code (nor is 19)
+    "199003071234567", "100105900307123", "910105900307123",  # 19, 10, 91: no province
+    "110105901307123",  # month 13
+    "110105900230123",  # 30 February
+    "110105000229123",  # 29 February 1900 (not a leap year)
+    "110105900300123",  # day 00
+    "221209000012345",  # YYMMDD + sequence accession number: its "birth date" 000012 has month 00
+    "1101059003071234", "11010590030712", "S1101059003071234",  # 16 and 14 digits: not a run of 15
+    "110101199003071234",  # 18 digits with a wrong check character: no 15-digit ID inside it either
+    "0.110105900307123", "110105900307123.5", "2.110105900307123",  # decimals
+    "20221209", "900307", "19900307", "2022-12-09 10:30:45", "20221209103045",  # dates written as digits
+])
+def test_fifteen_digit_numbers_that_are_not_first_generation_ids(text):
+    """No check digit, so the province code, a real 19YY birth date and a run of exactly 15 digits decide."""
+    hits = screen_texts(pd.Series([text], dtype=object))
+    assert not any(m.iloc[0] for m in hits.values())
+
+
+def test_fifteen_digit_id_is_masked_in_messages():
+    i = Issue("p.csv", 3, "note", f"see {ID15}", f"bad {ID15}")
+    assert ID15 not in repr(i) and i.value == "see <withheld>"
+
+
 @pytest.mark.parametrize("cell", ["1" * 50_000, "a" * 50_000, "@" * 50_000, "a@" * 25_000, "a." * 25_000,
                                   "市" * 50_000, "a@a." * 12_500, "1-" * 25_000, "号楼" * 25_000,
-                                  "市" * 25_000 + "x" * 25_000])
+                                  "市" * 25_000 + "x" * 25_000, "110105900307123." * 3_125,
+                                  "1101059003071231" * 3_125, "1.10105199003071e+17 " * 2_380,
+                                  "1." + "3" * 49_998, "9" * 49_998 + ".0", "0" * 50_000])
 def test_screen_is_linear_on_hostile_cells(cell):
     """The old address pattern took 22 s on a 50k-character cell; every pattern now is a bounded scan."""
     frame = pd.DataFrame({"x": [cell] * 3 + ["a", "b"], LINE: range(2, 7)}, dtype=object)
@@ -89,7 +121,7 @@ def _frame(n: int = 20, **cols) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("column", ["patient_id", "hemoglobin_g_l", "term"])
-@pytest.mark.parametrize("value", [ID, MOBILE, EMAIL, f"see {MOBILE}"])
+@pytest.mark.parametrize("value", [ID, MOBILE, EMAIL, f"see {MOBILE}", ID15, f"ID {ID15}"])
 def test_one_identifier_in_any_column_is_enough(column, value):
     """Was: the value guard fired only when half the column matched (1 in 20 passed into every output)."""
     f = _frame()
@@ -99,7 +131,7 @@ def test_one_identifier_in_any_column_is_enough(column, value):
     i = issues[0]
     assert (i.file, i.row, i.column, i.value, i.severity) == ("p.csv", 9, column, "<withheld>", "error")
     assert i.rule.startswith("1 of 20 values look like") and "line 9" in i.rule and "deid_allow" in i.rule
-    assert value not in repr(i) and MOBILE not in repr(i)
+    assert value not in repr(i) and MOBILE not in repr(i) and ID15 not in repr(i)
 
 
 def test_deid_allow_waives_one_column_only():
@@ -140,6 +172,7 @@ def _run(tmp_path, **tables):
     ("patients", "P03,M,71", f"{ID},M,71", 4, "patient_id"),
     ("assessments", "P01,2022-02-07,1,PR,12", f"P01,2022-02-07,1,PR,{MOBILE}", 3, "serum_m_g_l"),
     ("patients", "BPD", EMAIL, 3, "regimen"),
+    ("adverse_events", "Anemia", f"ID {ID15}", 2, "term"),
 ])
 def test_cli_refuses_one_identifier_without_echo(tmp_path, table, old, new, line, column):
     base = {"patients": PATIENTS_CSV, "assessments": ASSESSMENTS_CSV, "adverse_events": ADVERSE_EVENTS_CSV}
@@ -147,7 +180,7 @@ def test_cli_refuses_one_identifier_without_echo(tmp_path, table, old, new, line
     assert r.exit_code == 2
     row = next(x for x in r.output.splitlines() if f"{table}.csv" in x and column in x)
     assert f" {line} " in row and "look like" in row
-    assert MOBILE not in r.output and ID not in r.output and EMAIL not in r.output
+    assert MOBILE not in r.output and ID not in r.output and EMAIL not in r.output and ID15 not in r.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
