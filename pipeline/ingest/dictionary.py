@@ -60,7 +60,9 @@ def render_dictionary() -> str:
             "- an assessment's cycle cannot exceed the patient's cycles; no assessment after death.",
             "- emd_type is given exactly when emd is not none; death_cause only with death_date.",
             "- columns that look like personal identifiers (names, national IDs, phone numbers, e-mail, "
-            "addresses, hospital record numbers) are refused, and so is a single national ID number (valid check "
-            "character), mobile number or e-mail address in any cell of any column (`deid_allow` waives a column).",
+            "addresses, hospital record numbers) are refused, and so is a single national ID number (18 characters "
+            "with a valid check character, or 15 digits with a valid province code and birth date), an ID or mobile "
+            "number stored as a number, a mobile number or an e-mail address in any cell of any column "
+            "(`deid_allow` waives a column).",
             "- every date lies between 1900-01-01 and 2100-12-31; the patients file has at least one row.", ""]
     return "\n".join(out)
