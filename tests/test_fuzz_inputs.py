@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 from tests.trio import ADVERSE_EVENTS_CSV, ASSESSMENTS_CSV, PATIENTS_CSV
 
-IDENTIFIERS = ["110101199003071233", "11010519491231002X", "13812345678", "+86 139 1234 5678",
+IDENTIFIERS = ["110101199003071233", "11010519491231002X", "110105900307123", "13812345678", "+86 139 1234 5678",
                "zhang.wei@hospital.cn"]
 HOSTILE = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\t=1", "\r=1", "a\x00b", "x" * 40_000, "y" * 5_000,
            "\u200bM", "M\u200b", "\ufeffF", "F\u00a0", "\u202eevil", "$x^2$", "$$", "<script>alert(1)</script>",
