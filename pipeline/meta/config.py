@@ -40,10 +40,11 @@ class ProportionColumns(_Strict):
 
 
 class Labels(_Strict):
-    """Arm names (column heads) and the 'favours' labels under the forest plot's axis."""
+    """Arm names (column heads) and the 'favours' labels under the forest plot's axis. Unset arm names are
+    the report language's words for "Experimental" and "Control"."""
 
-    experimental: str = "Experimental"
-    control: str = "Control"
+    experimental: str | None = None
+    control: str | None = None
     favours_left: str | None = None
     favours_right: str | None = None
 
@@ -94,6 +95,8 @@ class MetaConfig(_Strict):
     #: Names the output folder <out>/<name>/.
     name: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=80)
     title: str | None = None
+    #: Language of the report and the figures (the study config's ``report.language``): en | zh.
+    language: Literal["en", "zh"] = "en"
     #: Studies table (.csv, .xlsx), relative to the config file.
     studies: Path
     sheet: str | None = None

@@ -19,13 +19,15 @@ from matplotlib.transforms import blended_transform_factory
 
 from pipeline.figures.style import GREY, SINGLE_COLOUR, figure_language, theme
 from pipeline.meta.words import (
-    MEASURE_WORDS,
     ci_label,
     estimate_words,
     heterogeneity_line,
+    measure_words,
     overall_line,
     p_revman,
 )
+from pipeline.text import fmt
+from pipeline.text.i18n import t
 
 ROW_IN = 0.19  # inches per row
 TEXT = 7.6  # font size
@@ -37,19 +39,24 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 def text_language(*texts: object) -> str:
     """'zh' (a CJK font) when any text holds CJK characters and a CJK font is installed, else 'en'
-    (``figure_language`` logs how to install one)."""
+    (``figure_language`` logs how to install one). Given the figure's own words too, it picks the font for
+    them (the caller drew them in Chinese only where a CJK font is installed) and for the user's labels."""
     return figure_language("zh") if any(_CJK.search(str(x)) for x in texts if x) else "en"
 
 
-def _columns(a: dict, labels: dict) -> list[tuple[str, str, float, str]]:
+def _columns(a: dict, labels: dict, lang: str = "en") -> list[tuple[str, str, float, str]]:
     """(key, head, x, align) of the data columns between the study name and the weight."""
+    events, total = t("meta.f_events", lang), t("meta.f_total", lang)
     if a["type"] == "dichotomous":
-        e, c = labels["experimental"], labels["control"]
-        return [("experimental_events", f"{e}\nEvents", 0.285, "right"), ("experimental_total", "\nTotal", 0.345, "right"),
-                ("control_events", f"{c}\nEvents", 0.425, "right"), ("control_total", "\nTotal", 0.485, "right")]
+        e = labels.get("experimental") or t("meta.f_experimental", lang)
+        c = labels.get("control") or t("meta.f_control", lang)
+        return [("experimental_events", f"{e}\n{events}", 0.285, "right"),
+                ("experimental_total", f"\n{total}", 0.345, "right"),
+                ("control_events", f"{c}\n{events}", 0.425, "right"), ("control_total", f"\n{total}", 0.485, "right")]
     if a["type"] == "generic":
-        return [("log", f"log[{a['measure']}]", 0.36, "right"), ("se", "SE", 0.44, "right")]
-    return [("events", "Events", 0.36, "right"), ("total", "Total", 0.44, "right")]
+        return [("log", t("meta.f_log", lang, measure=a["measure"]), 0.36, "right"),
+                ("se", t("meta.f_se", lang), 0.44, "right")]
+    return [("events", events, 0.36, "right"), ("total", total, 0.44, "right")]
 
 
 def _ok(v) -> bool:
@@ -59,13 +66,13 @@ def _ok(v) -> bool:
 
 def _cell(key: str, s: dict) -> str:
     if key == "log":
-        return f"{math.log(s['ratio']):.4f}"
+        return fmt.fmt_num(math.log(s["ratio"]), 4)
     if key == "se":
-        return f"{s['se']:.4f}"
-    return f"{int(s[key])}"
+        return fmt.fmt_num(s["se"], 4)
+    return fmt.fmt_int(s[key])
 
 
-def build_rows(a: dict) -> list[dict]:
+def build_rows(a: dict, lang: str = "en") -> list[dict]:
     """Display rows top to bottom: subgroup heads, studies, subtotals, totals and their text lines."""
     rows: list[dict] = []
     subs = a.get("subgroups") or []
@@ -77,25 +84,25 @@ def build_rows(a: dict) -> list[dict]:
         rows += [{"kind": "study", "s": s} for s in studies]
         if sub is not None:
             w = sum(s["weight"] for s in studies if _ok(s["weight"]))
-            rows += _total_rows(a, sub, studies, "Subtotal", w)
+            rows += _total_rows(a, sub, studies, "meta.f_subtotal", w, lang)
             rows.append({"kind": "blank"})
-    rows += _total_rows(a, a, a["studies"], "Total", 100.0)
+    rows += _total_rows(a, a, a["studies"], "meta.f_total_row", 100.0, lang)
     if a.get("subgroup_test"):
-        t = a["subgroup_test"]
-        rows.append({"kind": "note", "text": f"Test for subgroup differences: Chi\u00b2 = {t['Q']:.2f}, "
-                     f"df = {t['df']} ({p_revman(t['p'])}), I\u00b2 = {t['I2']:.1f}%"})
+        st = a["subgroup_test"]
+        rows.append({"kind": "note", "text": t("meta.f_subgroup_test", lang, chi2=fmt.fmt_num(st["Q"], 2),
+                                               df=st["df"], p=p_revman(st["p"], lang), i2=fmt.fmt_num(st["I2"], 1))})
     return rows
 
 
-def _total_rows(a: dict, res: dict, studies: list[dict], word: str, weight: float) -> list[dict]:
-    rows = [{"kind": "total", "text": f"{word} ({ci_label(a['conf_level'])})", "res": res, "weight": weight,
-             "studies": studies}]
+def _total_rows(a: dict, res: dict, studies: list[dict], key: str, weight: float, lang: str) -> list[dict]:
+    rows = [{"kind": "total", "text": t(key, lang, ci=ci_label(a["conf_level"], lang)), "res": res,
+             "weight": weight, "studies": studies}]
     if a["type"] == "dichotomous":
         rows.append({"kind": "events", "studies": studies})
     if res.get("k", 0) > 1:
-        rows.append({"kind": "note", "text": heterogeneity_line(res, a["model"])})
+        rows.append({"kind": "note", "text": heterogeneity_line(res, a["model"], lang)})
     if a["measure"] != "proportion":  # a z test of a proportion against 0 on its scale means nothing
-        rows.append({"kind": "note", "text": overall_line(res)})
+        rows.append({"kind": "note", "text": overall_line(res, lang)})
     return rows
 
 
@@ -134,7 +141,7 @@ def _diamond(ax, res: dict, y: float, lim) -> None:
                          color="#111111", zorder=3, clip_on=False))
 
 
-def _row_text(fig, tr, a, r, y, cols) -> None:
+def _row_text(fig, tr, a, r, y, cols, lang: str) -> None:
     """The text cells of one row (figure x, data y)."""
     kw = {"transform": tr, "va": "center", "fontsize": TEXT, "clip_on": False}
     if r["kind"] in ("head", "note"):
@@ -148,20 +155,20 @@ def _row_text(fig, tr, a, r, y, cols) -> None:
         for key, _, x, ha in cols:
             fig.text(x, y, _cell(key, s), ha=ha, **kw)
         w = s["weight"]
-        fig.text(0.555, y, f"{w:.1f}%" if _ok(w) else "", ha="right", **kw)
+        fig.text(0.555, y, fmt.fmt_pct(w, 1, none=""), ha="right", **kw)
         fig.text(0.575, y, estimate_words(s["estimate"] if _ok(w) else None,
-                                          s["ci_low"], s["ci_high"], a["scale"], a["measure"]), **kw)
+                                          s["ci_low"], s["ci_high"], a["scale"], a["measure"], lang), **kw)
     elif r["kind"] == "total":
         fig.text(0.012, y, r["text"], fontweight="bold", **kw)
         for key, _, x, ha in cols:
             if key in ("experimental_total", "control_total", "total"):
                 fig.text(x, y, str(int(sum(s[key] for s in r["studies"]))), ha=ha, fontweight="bold", **kw)
-        fig.text(0.555, y, f"{r['weight']:.1f}%", ha="right", fontweight="bold", **kw)
+        fig.text(0.555, y, fmt.fmt_pct(r["weight"]), ha="right", fontweight="bold", **kw)
         res = r["res"]
         fig.text(0.575, y, estimate_words(res["estimate"], res["ci_low"], res["ci_high"], a["scale"],
-                                          a["measure"]), fontweight="bold", **kw)
+                                          a["measure"], lang), fontweight="bold", **kw)
     elif r["kind"] == "events":
-        fig.text(0.02, y, "Total events", **kw)
+        fig.text(0.02, y, t("meta.f_total_events", lang), **kw)
         for key, _, x, ha in cols:
             if key in ("experimental_events", "control_events"):
                 fig.text(x, y, str(int(sum(s[key] for s in r["studies"]))), ha=ha, **kw)
@@ -188,44 +195,46 @@ def _axis(ax, a, kind, lo, hi, ticks, labels, ypos) -> None:
             ax.text(x, ypos, text, transform=ax.transAxes, ha=ha, va="top", fontsize=TEXT)
 
 
-def plot_forest(a: dict, labels: dict, title: str | None = None) -> Figure:
-    """The RevMan-style forest plot of one analysis (a ``meta.json`` entry)."""
-    rows = build_rows(a)
+def plot_forest(a: dict, labels: dict, title: str | None = None, lang: str = "en") -> Figure:
+    """The RevMan-style forest plot of one analysis (a ``meta.json`` entry), its words in ``lang`` (the
+    figure language: 'zh' only where a CJK font is installed, see ``figures.style.figure_language``)."""
+    rows = build_rows(a, lang)
     n = len(rows)
     head_in, foot_in = 0.62 + (0.2 if title else 0), 0.62
     height = head_in + foot_in + n * ROW_IN
-    lang = text_language(title, *labels.values(), *(s["study"] for s in a["studies"]),
+    font = text_language(t("meta.f_study", lang), title, *labels.values(), *(s["study"] for s in a["studies"]),
                          *(g["subgroup"] for g in a.get("subgroups") or []))
-    with theme(lang):
+    with theme(font):
         fig = Figure(figsize=(10.0, height))
         ax = fig.add_axes((PLOT_X0, foot_in / height, PLOT_X1 - PLOT_X0, n * ROW_IN / height))
         ax.set_ylim(n - 0.5, -0.5)
         tr = blended_transform_factory(fig.transFigure, ax.transData)
-        cols = _columns(a, labels)
+        cols = _columns(a, labels, lang)
         kind, lo, hi, ticks = _scale(a)
         for y, r in enumerate(rows):
-            _row_text(fig, tr, a, r, y, cols)
+            _row_text(fig, tr, a, r, y, cols, lang)
             if r["kind"] == "study" and _ok(r["s"]["weight"]):
                 s = r["s"]
                 _draw_ci(ax, s["estimate"], s["ci_low"], s["ci_high"], y, (lo, hi), 8 + 3 * s["weight"])
             elif r["kind"] == "total":
                 _diamond(ax, r["res"], y, (lo, hi))
-        _header(fig, a, cols, (head_in - 0.05) / height, title)
+        _header(fig, a, cols, (head_in - 0.05) / height, title, lang)
         _axis(ax, a, kind, lo, hi, ticks, labels, -0.33 / (n * ROW_IN))
     return fig
 
 
-def _header(fig, a, cols, top_frac, title) -> None:
+def _header(fig, a, cols, top_frac, title, lang: str) -> None:
     y = 1 - top_frac + 0.02 / fig.get_figheight()
     kw = {"fontsize": TEXT, "fontweight": "bold", "va": "bottom"}
-    fig.text(0.012, y, "Study or Subgroup", **kw)
+    fig.text(0.012, y, t("meta.f_study", lang), **kw)
     for _, head, x, ha in cols:
         fig.text(x, y, head, ha=ha, multialignment="right", **kw)
-    fig.text(0.555, y, "Weight", ha="right", **kw)
-    model = "Random" if a["model"] == "random" else "Fixed"
-    words = f"{MEASURE_WORDS.get(a['measure'], a['measure'])}\n{a['method'].split(',')[0]}, {model}, "
-    fig.text(0.575, y, words + ci_label(a["conf_level"]), ha="left", **kw)
-    fig.text((PLOT_X0 + PLOT_X1) / 2, y, words + ci_label(a["conf_level"]), ha="center", **kw)
+    fig.text(0.555, y, t("meta.f_weight", lang), ha="right", **kw)
+    model = t("meta.f_random" if a["model"] == "random" else "meta.f_fixed", lang)
+    words = t("meta.f_head", lang, measure=measure_words(a["measure"], lang), method=a["method"].split(",")[0],
+              model=model, ci=ci_label(a["conf_level"], lang))
+    fig.text(0.575, y, words, ha="left", **kw)
+    fig.text((PLOT_X0 + PLOT_X1) / 2, y, words, ha="center", **kw)
     fig.lines.append(_hline(fig, y - 0.012 / fig.get_figheight() * 3))
     if title:
         fig.text(0.012, 1 - 0.08 / fig.get_figheight(), title, fontsize=9.5, fontweight="bold", va="top")

@@ -10,16 +10,18 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from pipeline.figures.style import GREY, SINGLE_COLOUR, theme
 from pipeline.meta.forest import text_language
 from pipeline.meta.pool import z_crit
-from pipeline.meta.words import MEASURE_WORDS, ci_label
+from pipeline.meta.words import ci_label, measure_words
+from pipeline.text.i18n import t
 
 
-def plot_funnel(a: dict, yi: np.ndarray, vi: np.ndarray, title: str | None = None) -> Figure:
-    """``yi, vi``: the included studies on the analysis scale (log ratio, RD, logit, double arcsine)."""
+def plot_funnel(a: dict, yi: np.ndarray, vi: np.ndarray, title: str | None = None, lang: str = "en") -> Figure:
+    """``yi, vi``: the included studies on the analysis scale (log ratio, RD, logit, double arcsine); the
+    words in ``lang`` (the figure language, see ``plot_forest``)."""
     se = np.sqrt(vi)
     centre = float(a["analysis_scale_estimate"])
     crit = z_crit(a["conf_level"])
     top = float(se.max()) * 1.08
-    with theme(text_language(title)):
+    with theme(text_language(t("meta.fn_pooled", lang), title)):
         fig = Figure(figsize=(5.2, 4.2), layout="constrained")
         ax = fig.add_subplot()
         log = a["scale"] == "log"
@@ -27,8 +29,8 @@ def plot_funnel(a: dict, yi: np.ndarray, vi: np.ndarray, title: str | None = Non
         s_line = np.linspace(0, top, 50)
         ax.plot(tx(centre - crit * s_line), s_line, color=GREY, lw=0.9, ls=(0, (4, 3)))
         ax.plot(tx(centre + crit * s_line), s_line, color=GREY, lw=0.9, ls=(0, (4, 3)),
-                label=f"pseudo {ci_label(a['conf_level'])} limits")
-        ax.axvline(tx(centre), color="#222222", lw=0.9, label="pooled estimate")
+                label=t("meta.fn_pseudo", lang, ci=ci_label(a["conf_level"], lang)))
+        ax.axvline(tx(centre), color="#222222", lw=0.9, label=t("meta.fn_pooled", lang))
         ax.scatter(tx(yi), se, s=22, facecolor="white", edgecolor=SINGLE_COLOUR, linewidths=1.1, zorder=3)
         if log:
             ax.set_xscale("log")
@@ -38,11 +40,12 @@ def plot_funnel(a: dict, yi: np.ndarray, vi: np.ndarray, title: str | None = Non
             ax.xaxis.set_minor_locator(NullLocator())
             ax.set_xticklabels([f"{t:g}" for t in ticks])
         ax.set_ylim(top, 0)
-        word = MEASURE_WORDS.get(a["measure"], a["measure"])
-        scale_word = {"log": word, "identity": word, "logit": "logit(proportion)",
-                      "freeman_tukey": "double arcsine of the proportion"}[a["scale"]]
+        word = measure_words(a["measure"], lang)
+        scale_word = {"log": word, "identity": word, "logit": t("meta.fn_logit", lang),
+                      "freeman_tukey": t("meta.fn_ft", lang)}[a["scale"]]
         ax.set_xlabel(scale_word)
-        ax.set_ylabel(f"SE({'log ' + a['measure'] if log else scale_word})")
+        se_of = t("meta.fn_log", lang, measure=a["measure"]) if log else scale_word
+        ax.set_ylabel(t("meta.fn_se", lang, what=se_of))
         ax.legend(loc="lower left", fontsize=7.5)
         if title:
             ax.set_title(title, loc="left")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from pipeline.text import i18n
+
 METHODS = ("FE", "DL", "REML")
 #: RevMan users' rule: fixed effect when heterogeneity p >= 0.10 and I2 <= 50%, random effects otherwise.
 RULE_Q_P, RULE_I2 = 0.10, 50.0
@@ -190,17 +192,19 @@ def egger_test(yi, vi) -> tuple[float, int, float]:
 
 
 def choose_model(q_p: float, i2: float) -> tuple[str, str]:
-    """RevMan users' model choice: ("fixed" | "random", the reason in words).
+    """RevMan users' model choice: ("fixed" | "random", the reason in (English) words).
 
-    Fixed effect when the heterogeneity p >= 0.10 and I2 <= 50%, random effects otherwise.
+    Fixed effect when the heterogeneity p >= 0.10 and I2 <= 50%, random effects otherwise. The words are
+    ``meta.reason_*`` of pipeline/text/en.py, so that the report can give the reason in its own language.
     """
     if not np.isfinite(q_p):
-        return "fixed", "a single study: no heterogeneity to assess"
+        return "fixed", i18n.t("meta.reason_single")
     if q_p >= RULE_Q_P and i2 <= RULE_I2:
-        return "fixed", f"heterogeneity P = {q_p:.3g} >= 0.10 and I\u00b2 = {i2:.1f}% <= 50%"
+        why = [i18n.t("meta.reason_het", cond=f"P = {q_p:.3g} >= 0.10"), f"I\u00b2 = {i2:.1f}% <= 50%"]
+        return "fixed", i18n.t("meta.reason_and").join(why)
     why = []
     if q_p < RULE_Q_P:
-        why.append(f"heterogeneity P = {q_p:.3g} < 0.10")
+        why.append(i18n.t("meta.reason_het", cond=f"P = {q_p:.3g} < 0.10"))
     if i2 > RULE_I2:
         why.append(f"I\u00b2 = {i2:.1f}% > 50%")
-    return "random", " and ".join(why)
+    return "random", i18n.t("meta.reason_and").join(why)

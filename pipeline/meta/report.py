@@ -1,5 +1,6 @@
 """The meta-analysis report (HTML + Markdown twins) with methods text: built as a list of blocks,
-every piece of user text escaped for its format."""
+every piece of user text escaped for its format; every word from pipeline/text (``meta.*``) in the config's
+``language``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,20 @@ import base64
 import html
 import re
 
+from pipeline.meta.analyse import EGGER_MIN_K
 from pipeline.meta.config import Dichotomous, Generic, MetaConfig
-from pipeline.meta.words import MEASURE_WORDS, ci_label, estimate_words, p_revman
+from pipeline.meta.pool import z_crit
+from pipeline.meta.words import (
+    abbr,
+    ci_label,
+    estimate_words,
+    measures_words,
+    method_words,
+    p_revman,
+    reason_words,
+)
+from pipeline.text import fmt
+from pipeline.text.i18n import join, t
 
 
 def md_escape(s: object) -> str:
@@ -19,120 +32,132 @@ def md_escape(s: object) -> str:
 
 def methods_text(cfg: MetaConfig) -> list[str]:
     """Methods paragraphs describing exactly what the config asked for."""
-    out = []
-    ci = ci_label(cfg.conf_level)
-    for o in cfg.outcomes:
-        if isinstance(o, Dichotomous):
-            fixed = ("Mantel-Haenszel method (variance of Greenland & Robins / Robins, Breslow & Greenland)"
-                     if o.method == "MH" else "inverse-variance method")
-            what = (f"{MEASURE_WORDS[o.measure].lower()}s from events and totals per arm, pooled by the {fixed} "
-                    "for the fixed effect. A study with a zero cell had 0.5 added to each of its four cells; "
-                    + ("a study with no events in either arm was excluded (the ratio is not estimable)."
-                       if o.measure != "RD" else "studies without events were kept (risk difference 0)."))
-        elif isinstance(o, Generic):
-            what = (f"{MEASURE_WORDS[o.measure].lower()}s entered from the published ratio and its printed "
-                    f"{ci_label(o.ci_level)}: log ratio with SE = (ln upper - ln lower) / (2 x "
-                    f"{_z_text(o.ci_level)}), pooled by generic inverse variance.")
-        else:
-            tr = ("logit" if o.transform == "logit" else
-                  "Freeman-Tukey double arcsine (back-transformed with the harmonic mean of the study sizes, "
-                  "Miller 1978)")
-            what = (f"single-arm proportions on the {tr} scale, pooled by inverse variance; per-study exact "
-                    f"(Clopper-Pearson) {ci}s.")
-        out.append(f"{o.name}: {what} {_model_text(o)}")
-    out.append(f"Estimates are given with {ci}s and two-sided Wald z tests. Heterogeneity: Cochran's Q "
-               "(around the fixed-effect estimate; the Mantel-Haenszel one for Mantel-Haenszel analyses, as RevMan "
-               "5) and I\u00b2 = (Q - df) / Q. Random-effects prediction intervals are estimate +- z x sqrt(SE\u00b2 + "
-               "tau\u00b2) (R metafor's predict). Subgroups are pooled with the analysis's model and compared by the "
-               "test for subgroup differences (Q between subgroup estimates). Egger's regression test (weighted "
-               "regression of the estimate on its SE, R: regtest(model = \"lm\", predictor = \"sei\")) and a "
-               "funnel plot are given when at least 10 studies are pooled.")
-    out.append("Computed by mmcohort meta; the numbers equal R's metafor (rma, rma.mh, escalc, regtest) and "
-               "RevMan 5's statistical algorithms.")
+    lang = cfg.language
+    ci = ci_label(cfg.conf_level, lang)
+    out = [t("meta.m_outcome", lang, name=o.name, what=_outcome_method(o, ci, lang), model=_model_text(o, lang))
+           for o in cfg.outcomes]
+    out.append(t("meta.m_general", lang, ci=ci, k=EGGER_MIN_K))
+    out.append(t("meta.m_software", lang))
     return out
 
 
-def _z_text(level: float) -> str:
-    from pipeline.meta.pool import z_crit
+def _outcome_method(o, ci: str, lang: str) -> str:
+    """How one outcome's studies were turned into effects and pooled."""
+    if isinstance(o, Dichotomous):
+        return t("meta.m_dichotomous", lang, measures=measures_words(o.measure, lang),
+                 fixed=t("meta.m_mh" if o.method == "MH" else "meta.m_iv", lang),
+                 zero=t("meta.m_zero_rd" if o.measure == "RD" else "meta.m_zero_ratio", lang))
+    if isinstance(o, Generic):
+        return t("meta.m_generic", lang, measures=measures_words(o.measure, lang), ci=ci_label(o.ci_level, lang),
+                 z=fmt.fmt_num(z_crit(o.ci_level), 6))
+    tr = t("meta.m_logit" if o.transform == "logit" else "meta.m_ft", lang)
+    return t("meta.m_proportion", lang, tr=tr, ci=ci)
 
-    return f"{z_crit(level):.6f}"
 
-
-def _model_text(o) -> str:
-    rnd = ("DerSimonian-Laird random effects (tau\u00b2 from the Mantel-Haenszel Q, as RevMan 5)"
-           if o.random_method == "DL" and isinstance(o, Dichotomous) and o.method == "MH"
-           else "DerSimonian-Laird random effects" if o.random_method == "DL"
-           else "REML random effects (Fisher scoring, as R's metafor)")
+def _model_text(o, lang: str) -> str:
+    rnd = t("meta.m_rnd_mh" if o.random_method == "DL" and isinstance(o, Dichotomous) and o.method == "MH"
+            else "meta.m_rnd_dl" if o.random_method == "DL" else "meta.m_rnd_reml", lang)
     if o.model == "fixed":
-        return "Fixed-effect model."
-    if o.model == "random":
-        return f"{rnd[0].upper()}{rnd[1:]}."
-    return ("Model chosen by the rule 'fixed effect if the heterogeneity P >= 0.10 and I\u00b2 <= 50%, random "
-            f"effects otherwise'; random effects are {rnd}.")
+        return t("meta.m_fixed", lang)
+    return t("meta.m_random" if o.model == "random" else "meta.m_rule", lang, rnd=rnd)
 
 
-def result_sentence(a: dict) -> str:
+def result_sentence(a: dict, lang: str = "en") -> str:
     """'RR 0.49 [0.34, 0.70] (M-H, Random (DL)), Z = 3.99, P < 0.0001; ...' for one analysis."""
     if a.get("k", 0) == 0:
-        return "No study was estimable."
-    est = estimate_words(a["estimate"], a["ci_low"], a["ci_high"], a["scale"], a["measure"])
-    test = "" if a["measure"] == "proportion" else f", Z = {abs(a['z']):.2f}, {p_revman(a['p'])}"
-    s = (f"{a['measure']} {est} ({ci_label(a['conf_level'])}; {a['method']}), k = {a['k']} {'study' if a['k'] == 1 else 'studies'}{test}. "
-         f"Heterogeneity: Q = {a['Q']:.2f}, df = {a['Q_df']}, "
-         f"{p_revman(a['Q_p'])}, I\u00b2 = {a['I2']:.1f}%, tau\u00b2 = {a['tau2']:.4f}.")
+        return t("meta.r_none", lang)
+    est = estimate_words(a["estimate"], a["ci_low"], a["ci_high"], a["scale"], a["measure"], lang)
+    test = "" if a["measure"] == "proportion" else t("meta.r_ztest", lang, z=fmt.fmt_num(abs(a["z"]), 2),
+                                                     p=p_revman(a["p"], lang))
+    s = t("meta.r_result", lang, measure=abbr(a["measure"], lang), est=est, ci=ci_label(a["conf_level"], lang),
+          method=method_words(a["method"], lang), k=a["k"], test=test,
+          studies=t("meta.r_study" if a["k"] == 1 else "meta.r_studies", lang))
+    s += t("meta.r_het", lang, q=fmt.fmt_num(a["Q"], 2), df=a["Q_df"], p=p_revman(a["Q_p"], lang),
+           i2=fmt.fmt_num(a["I2"], 1), tau2=fmt.fmt_num(a["tau2"], 4))
+    return s + "".join(_result_notes(a, lang))
+
+
+def _result_notes(a: dict, lang: str) -> list[str]:
+    """The sentences after the estimate: prediction interval, model choice, excluded studies, Egger's test."""
+    out = []
     if a.get("pi_low") is not None:
-        s += f" Prediction interval {a['pi_low']:.2f} to {a['pi_high']:.2f}."
+        out.append(t("meta.r_pi", lang, lo=fmt.fmt_num(a["pi_low"], 2), hi=fmt.fmt_num(a["pi_high"], 2)))
     if a.get("model_choice"):
-        chosen = "fixed effect" if a["model_choice"]["chosen"] == "fixed" else "random effects"
-        s += f" Model: {chosen} ({a['model_choice']['reason']})."
+        chosen = t("meta.r_fixed" if a["model_choice"]["chosen"] == "fixed" else "meta.r_random", lang)
+        out.append(t("meta.r_model", lang, chosen=chosen, reason=reason_words(a["model_choice"]["reason"], lang)))
     if a.get("excluded"):
-        s += f" Excluded (no events in either arm): {', '.join(a['excluded'])}."
+        out.append(t("meta.r_excluded", lang, studies=join(a["excluded"], lang)))
     if a.get("zero_cell_corrected"):
-        s += f" Zero-cell correction (0.5 per cell): {', '.join(a['zero_cell_corrected'])}."
+        out.append(t("meta.r_corrected", lang, studies=join(a["zero_cell_corrected"], lang)))
     if a.get("egger"):
         e = a["egger"]
-        s += f" Egger's test: t = {e['t']:.2f}, df = {e['df']}, {p_revman(e['p'])}."
-    elif a["k"] < 10:
-        s += " Fewer than 10 studies: no Egger's test or funnel plot."
-    return s
+        out.append(t("meta.r_egger", lang, t=fmt.fmt_num(e["t"], 2), df=e["df"], p=p_revman(e["p"], lang)))
+    elif a["k"] < EGGER_MIN_K:
+        out.append(t("meta.r_no_egger", lang, k=EGGER_MIN_K))
+    return out
 
 
-def subgroup_rows(a: dict) -> list[list[str]]:
-    rows = [[str(s["subgroup"]), str(s["k"]), estimate_words(s["estimate"], s["ci_low"], s["ci_high"], a["scale"],
-                                                             a["measure"]), f"{s['I2']:.1f}%"]
+def subgroup_rows(a: dict, lang: str = "en") -> list[list[str]]:
+    return [[str(s["subgroup"]), str(s["k"]), estimate_words(s["estimate"], s["ci_low"], s["ci_high"], a["scale"],
+                                                             a["measure"], lang), fmt.fmt_pct(s["I2"], 1)]
             for s in a.get("subgroups") or []]
-    return rows
 
 
-def render(cfg: MetaConfig, analyses: list[dict], figures: dict[str, list[tuple[str, bytes]]]) -> tuple[str, str]:
-    """(HTML, Markdown). ``figures``: per outcome, (relative path, PNG bytes) of its figures."""
+def _table(head: list[str], rows: list[list[str]]) -> tuple[list[str], list[str]]:
+    """(HTML, Markdown) lines of a table."""
+    h = ["<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in head) + "</tr>" + "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"]
+    m = ["| " + " | ".join(md_escape(c) for c in head) + " |", "|" + "---|" * len(head)]
+    return h, m + ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows] + [""]
+
+
+def _subgroups(a: dict, lang: str) -> tuple[list[str], list[str]]:
+    """(HTML, Markdown) of an analysis's subgroup table and test; nothing without subgroups."""
+    rows = subgroup_rows(a, lang)
+    if not rows:
+        return [], []
+    head = [t("meta.r_subgroup", lang), t("meta.r_k", lang),
+            t("meta.r_est_head", lang, measure=abbr(a["measure"], lang), ci=ci_label(a["conf_level"], lang)),
+            "I\u00b2"]
+    h, m = _table(head, rows)
+    st = a["subgroup_test"]
+    if st:
+        line = t("meta.r_subgroup_test", lang, q=fmt.fmt_num(st["Q"], 2), df=st["df"], p=p_revman(st["p"], lang))
+        h.append(f"<p>{html.escape(line)}</p>")
+        m += [md_escape(line), ""]
+    return h, m
+
+
+def render(cfg: MetaConfig, analyses: list[dict], figures: dict[str, list[tuple[str, bytes]]],
+           fig_lang: str | None = None) -> tuple[str, str]:
+    """(HTML, Markdown). ``figures``: per outcome, (relative path, PNG bytes) of its figures; ``fig_lang``: the
+    language they were drawn in (English when a Chinese report's machine has no CJK font: the report says so)."""
+    lang = cfg.language
     title = cfg.title or cfg.name
-    h = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+    h = [f"<!DOCTYPE html><html lang=\"{t('meta.html_lang', lang)}\"><head><meta charset=\"utf-8\">"
+         f"<title>{html.escape(title)}</title>"
          "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.45}"
          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}img{max-width:100%}"
          "</style></head><body>", f"<h1>{html.escape(title)}</h1>"]
     m = [f"# {md_escape(title)}", ""]
+    if figures and fig_lang not in (None, lang):
+        note = t("w_zh_font", lang)
+        h.append(f"<p>{html.escape(note)}</p>")
+        m += [md_escape(note), ""]
     for a in analyses:
-        h += [f"<h2>{html.escape(a['outcome'])}</h2>", f"<p>{html.escape(result_sentence(a))}</p>"]
-        m += [f"## {md_escape(a['outcome'])}", "", md_escape(result_sentence(a)), ""]
-        rows = subgroup_rows(a)
-        if rows:
-            head = ["Subgroup", "k", f"{a['measure']} [{ci_label(a['conf_level'])}]", "I\u00b2"]
-            h.append("<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in head) + "</tr>" + "".join(
-                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>")
-            m += ["| " + " | ".join(md_escape(c) for c in head) + " |", "|" + "---|" * len(head)]
-            m += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows] + [""]
-            t = a["subgroup_test"]
-            if t:
-                line = f"Test for subgroup differences: Q = {t['Q']:.2f}, df = {t['df']}, {p_revman(t['p'])}."
-                h.append(f"<p>{html.escape(line)}</p>")
-                m += [md_escape(line), ""]
+        sentence = result_sentence(a, lang)
+        h += [f"<h2>{html.escape(a['outcome'])}</h2>", f"<p>{html.escape(sentence)}</p>"]
+        m += [f"## {md_escape(a['outcome'])}", "", md_escape(sentence), ""]
+        sub_h, sub_m = _subgroups(a, lang)
+        h += sub_h
+        m += sub_m
         for path, png in figures.get(a["outcome"], []):
             b64 = base64.b64encode(png).decode("ascii")
             h.append(f"<p><img alt=\"{html.escape(path)}\" src=\"data:image/png;base64,{b64}\"></p>")
             m += [f"![{md_escape(path)}]({path})", ""]
-    h.append("<h2>Methods</h2>")
-    m += ["## Methods", ""]
+    methods = t("meta.r_methods", lang)
+    h.append(f"<h2>{html.escape(methods)}</h2>")
+    m += [f"## {md_escape(methods)}", ""]
     for para in methods_text(cfg):
         h.append(f"<p>{html.escape(para)}</p>")
         m += [md_escape(para), ""]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.figures.save import figure_bytes, figure_files
+from pipeline.figures.style import figure_language
 from pipeline.meta.analyse import EGGER_MIN_K, analyse_outcome, prepare
 from pipeline.meta.config import MetaConfig
 from pipeline.meta.forest import plot_forest
@@ -38,17 +39,19 @@ def analyse_all(cfg: MetaConfig) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     return analyses, data
 
 
-def _figures(cfg, analyses, data, folder: Path) -> dict[str, list[tuple[str, bytes]]]:
+def _figures(cfg, analyses, data, folder: Path, lang: str) -> dict[str, list[tuple[str, bytes]]]:
+    """Draw, write and return each outcome's figures, their words in ``lang``."""
     out: dict[str, list[tuple[str, bytes]]] = {}
     for i, (o, a) in enumerate(zip(cfg.outcomes, analyses, strict=True)):
         if not a.get("k"):
             continue
         name = slug(i, o.name)
-        figs = [(f"forest_{name}", plot_forest(a, o.labels.model_dump(), title=o.name))]
+        figs = [(f"forest_{name}", plot_forest(a, o.labels.model_dump(), title=o.name, lang=lang))]
         if a["k"] >= EGGER_MIN_K:
             prep = prepare(o, data[o.name], cfg.conf_level)
             keep = prep.studies["included"].to_numpy(bool)
-            figs.append((f"funnel_{name}", plot_funnel(a, prep.yi[keep], prep.vi[keep], title=o.name)))
+            figs.append((f"funnel_{name}", plot_funnel(a, prep.yi[keep], prep.vi[keep], title=o.name,
+                                                        lang=lang)))
         for stem, fig in figs:
             files = figure_files(fig)
             write_bytes(folder / "figures" / f"{stem}.svg", files.svg)
@@ -66,8 +69,10 @@ def run_meta(cfg: MetaConfig, out_root: Path, figures: bool = True) -> Path:
                                        "conf_level": cfg.conf_level, "analyses": analyses})
         for i, (o, a) in enumerate(zip(cfg.outcomes, analyses, strict=True)):
             write_csv(tmp / "tables" / f"studies_{slug(i, o.name)}.csv", pd.DataFrame(a["studies"]))
-        figs = _figures(cfg, analyses, data, tmp) if figures else {}
-        html, md = render(cfg, analyses, figs)
+        # Chinese figures need a CJK font: without one they are drawn in English (warned; the report says so)
+        fig_lang = figure_language(cfg.language) if figures else cfg.language
+        figs = _figures(cfg, analyses, data, tmp, fig_lang) if figures else {}
+        html, md = render(cfg, analyses, figs, fig_lang)
         write_text(tmp / "report.html", html)
         write_text(tmp / "report.md", md)
         log.info("meta-analysis of %d outcome(s) written to %s", len(analyses), target)

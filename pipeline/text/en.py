@@ -799,6 +799,113 @@ WORDS: dict[str, str] = {
     "compare.landmark": "{by} (landmark {d} d)",
     "compare.now_significant": "now < 0.05",
     "compare.now_not_significant": "now >= 0.05",
+    # `mmcohort meta` (pipeline/meta/): the report, the forest and funnel plots. Measure codes (RR, OR, RD, HR),
+    # method codes (M-H, IV, DL, REML) and statistics (Q, Chi², I², Tau², Z, P, df, SE) are written as they are.
+    "meta.html_lang": "en",
+    "meta.ci": "{level}% CI",
+    "meta.p_na": "P not applicable",
+    "meta.not_estimable": "Not estimable",
+    "meta.measure.RR": "Risk Ratio",
+    "meta.measure.OR": "Odds Ratio",
+    "meta.measure.RD": "Risk Difference",
+    "meta.measure.HR": "Hazard Ratio",
+    "meta.measure.proportion": "Proportion",
+    "meta.measures.RR": "risk ratios",
+    "meta.measures.OR": "odds ratios",
+    "meta.measures.RD": "risk differences",
+    "meta.measures.HR": "hazard ratios",
+    "meta.abbr.RR": "RR",
+    "meta.abbr.OR": "OR",
+    "meta.abbr.RD": "RD",
+    "meta.abbr.HR": "HR",
+    "meta.abbr.proportion": "proportion",
+    "meta.method_fixed": "{base}, Fixed",
+    "meta.method_random": "{base}, Random ({tau})",
+    "meta.het_tau2": "Tau² = {tau2}; ",
+    "meta.heterogeneity": "Heterogeneity: {tau}Chi² = {chi2}, df = {df} ({p}); I² = {i2}%",
+    "meta.overall": "Test for overall effect: Z = {z} ({p})",
+    # meta: the forest plot (RevMan 5's column heads) and the funnel plot
+    "meta.f_study": "Study or Subgroup",
+    "meta.f_events": "Events",
+    "meta.f_total": "Total",
+    "meta.f_log": "log[{measure}]",
+    "meta.f_se": "SE",
+    "meta.f_weight": "Weight",
+    "meta.f_experimental": "Experimental",
+    "meta.f_control": "Control",
+    "meta.f_subtotal": "Subtotal ({ci})",
+    "meta.f_total_row": "Total ({ci})",
+    "meta.f_total_events": "Total events",
+    "meta.f_subgroup_test": "Test for subgroup differences: Chi² = {chi2}, df = {df} ({p}), I² = {i2}%",
+    "meta.f_head": "{measure}\n{method}, {model}, {ci}",
+    "meta.f_fixed": "Fixed",
+    "meta.f_random": "Random",
+    "meta.fn_pseudo": "pseudo {ci} limits",
+    "meta.fn_pooled": "pooled estimate",
+    "meta.fn_logit": "logit(proportion)",
+    "meta.fn_ft": "double arcsine of the proportion",
+    "meta.fn_log": "log {measure}",
+    "meta.fn_se": "SE({what})",
+    # meta: the report's results and tables
+    "meta.r_methods": "Methods",
+    "meta.r_subgroup": "Subgroup",
+    "meta.r_k": "k",
+    "meta.r_est_head": "{measure} [{ci}]",
+    "meta.r_subgroup_test": "Test for subgroup differences: Q = {q}, df = {df}, {p}.",
+    "meta.r_none": "No study was estimable.",
+    "meta.r_result": "{measure} {est} ({ci}; {method}), k = {k} {studies}{test}. ",
+    "meta.r_study": "study",
+    "meta.r_studies": "studies",
+    "meta.r_ztest": ", Z = {z}, {p}",
+    "meta.r_het": "Heterogeneity: Q = {q}, df = {df}, {p}, I² = {i2}%, tau² = {tau2}.",
+    "meta.r_pi": " Prediction interval {lo} to {hi}.",
+    "meta.r_model": " Model: {chosen} ({reason}).",
+    "meta.r_fixed": "fixed effect",
+    "meta.r_random": "random effects",
+    # the model choice's reason (meta.json keeps it in English; pipeline/meta/pool.py writes it with these)
+    "meta.reason_single": "a single study: no heterogeneity to assess",
+    "meta.reason_het": "heterogeneity {cond}",
+    "meta.reason_and": " and ",
+    "meta.r_excluded": " Excluded (no events in either arm): {studies}.",
+    "meta.r_corrected": " Zero-cell correction (0.5 per cell): {studies}.",
+    "meta.r_egger": " Egger's test: t = {t}, df = {df}, {p}.",
+    "meta.r_no_egger": " Fewer than {k} studies: no Egger's test or funnel plot.",
+    # meta: the Methods
+    "meta.m_outcome": "{name}: {what} {model}",
+    "meta.m_mh": "Mantel-Haenszel method (variance of Greenland & Robins / Robins, Breslow & Greenland)",
+    "meta.m_iv": "inverse-variance method",
+    "meta.m_dichotomous": (
+        "{measures} from events and totals per arm, pooled by the {fixed} for the fixed effect. A study with a "
+        "zero cell had 0.5 added to each of its four cells; {zero}"),
+    "meta.m_zero_ratio": "a study with no events in either arm was excluded (the ratio is not estimable).",
+    "meta.m_zero_rd": "studies without events were kept (risk difference 0).",
+    "meta.m_generic": (
+        "{measures} entered from the published ratio and its printed {ci}: log ratio with SE = (ln upper - ln "
+        "lower) / (2 x {z}), pooled by generic inverse variance."),
+    "meta.m_logit": "logit",
+    "meta.m_ft": "Freeman-Tukey double arcsine (back-transformed with the harmonic mean of the study sizes, Miller 1978)",
+    "meta.m_proportion": (
+        "single-arm proportions on the {tr} scale, pooled by inverse variance; per-study exact (Clopper-Pearson) "
+        "{ci}s."),
+    "meta.m_rnd_mh": "DerSimonian-Laird random effects (tau² from the Mantel-Haenszel Q, as RevMan 5)",
+    "meta.m_rnd_dl": "DerSimonian-Laird random effects",
+    "meta.m_rnd_reml": "REML random effects (Fisher scoring, as R's metafor)",
+    "meta.m_fixed": "Fixed-effect model.",
+    "meta.m_random": "{rnd}.",
+    "meta.m_rule": (
+        "Model chosen by the rule 'fixed effect if the heterogeneity P >= 0.10 and I² <= 50%, random effects "
+        "otherwise'; random effects are {rnd}."),
+    "meta.m_general": (
+        "Estimates are given with {ci}s and two-sided Wald z tests. Heterogeneity: Cochran's Q (around the "
+        "fixed-effect estimate; the Mantel-Haenszel one for Mantel-Haenszel analyses, as RevMan 5) and I² = "
+        "(Q - df) / Q. Random-effects prediction intervals are estimate +- z x sqrt(SE² + tau²) (R metafor's "
+        "predict). Subgroups are pooled with the analysis's model and compared by the test for subgroup "
+        "differences (Q between subgroup estimates). Egger's regression test (weighted regression of the estimate "
+        "on its SE, R: regtest(model = \"lm\", predictor = \"sei\")) and a funnel plot are given when at least {k} "
+        "studies are pooled."),
+    "meta.m_software": (
+        "Computed by mmcohort meta; the numbers equal R's metafor (rma, rma.mh, escalc, regtest) and RevMan 5's "
+        "statistical algorithms."),
     # separators and punctuation
     "sep_list": ", ",
     "sep_clause": "; ",
