@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +34,7 @@ from pipeline.errors import UserError
 from pipeline.runs.diff_records import records_diff
 from pipeline.runs.read import Run, find_previous_run, load_run
 from pipeline.text.fmt import level as ci_level
+from pipeline.text.fmt import number as num
 from pipeline.vocab import DAYS_PER_MONTH
 
 log = logging.getLogger("mmcohort")
@@ -66,16 +66,6 @@ def changes_since_previous(out_root: Path | str, folder: Path | str, study: str,
 
 
 # ------------------------------------------------------------------------------------------- comparing
-
-
-def num(v: object) -> float | None:
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def _run_summary(r: Run) -> dict:
