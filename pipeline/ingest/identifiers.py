@@ -22,8 +22,14 @@ Kinds (searched anywhere in a cell, so "call 13812345678" in a free-text column 
   is a number (int or float, as xlsx and SPSS give them) or text written like one (1.10105199003071e+17 with
   at least 10 significant digits, 13812345678.0, an 18-digit run ending in 000) is refused when its whole
   value has 18 digits with a province code and a birth date (19xx or 20xx) in place, 15 digits with a
-  province code and a 19YY birth date in place, or 11 digits shaped 1[3-9]xxxxxxxxx. Fewer significant
-  digits (Excel's CSV shows 1.10105E+17) hold only the area code and are not screened.
+  province code and a 19YY birth date in place, or 11 digits shaped 1[3-9]xxxxxxxxx;
+- an ID number a spreadsheet shortened (``is_shortened_id``; the whole cell only): Excel's CSV export of
+  a General cell writes an 18-digit number as 1.10105E+17, six significant digits. The birth date is gone,
+  so the cell no longer identifies anyone, but the column it came from holds ID numbers, and the same
+  export as xlsx, or with the column formatted as text, would carry them whole. No clinical value reaches
+  10^14, so scientific notation with the exponent of a 15- or 18-digit number is refused when its digits
+  could begin an ID number: a province code first, and whatever of the birth date is shown a possible
+  one (the last digit shown may be rounded, so it is not checked).
 """
 
 from __future__ import annotations
@@ -51,13 +57,16 @@ ID15 = re.compile(r"(?<![\d.])" + _PROVINCE + r"\d{4}\d{2}(?:0[1-9]|1[0-2])(?:0[
 #: significant digits and the exponent of an 11-, 15- or 18-digit number, a whole number with a zero
 #: decimal part, or 18 digits whose last three are zero (what Excel keeps of an 18-digit number).
 NUMBER_TEXT = re.compile(r"[1-9]\.\d{9,16}[eE]\+?(?:10|14|17)|(?:\d{11}|\d{15}|\d{18})\.0{1,6}|\d{15}000")
-#: The same forms anywhere in a message (masked by ``redact``).
-_NUMBER_ANYWHERE = re.compile(r"(?<![\d.])(?:[1-9]\.\d{9,16}[eE]\+?(?:10|14|17)|\d{11,18}\.0{1,6})(?![\d.])")
+#: The same forms, and shortened ID numbers (1.10105E+17), anywhere in a message (masked by ``redact``).
+_NUMBER_ANYWHERE = re.compile(r"(?<![\d.])(?:[1-9]\.\d{9,16}[eE]\+?(?:10|14|17)|[1-9]\.\d{1,16}[eE]\+?(?:14|17)"
+                              r"|\d{11,18}\.0{1,6})(?![\d.])")
 #: The digits of a whole number that is an ID number (18 or 15 digits) or a mobile number (11).
 _WHOLE_ID18 = re.compile(_PROVINCE + r"\d{4}((?:19|20)\d{2})(\d{2})(\d{2})\d{4}")
 _WHOLE_ID15 = re.compile(_PROVINCE + r"\d{4}(\d{2})(\d{2})(\d{2})\d{3}")
 _WHOLE_MOBILE = re.compile(r"1[3-9]\d{9}")
 _PLAIN = re.compile(r"\d{11}|\d{15}|\d{18}")
+#: A number in scientific notation the size of a 15- or 18-digit number (what ``is_shortened_id`` reads).
+_SCIENTIFIC_ID_SIZE = re.compile(r"([1-9])\.(\d{1,16})[eE]\+?(14|17)")
 
 _DIGITS_7 = re.compile(r"\d{3}[- ]?\d{4}")
 _DIGITS_9 = re.compile(r"\d{9}")
@@ -67,6 +76,7 @@ KIND_ID15 = "15-digit resident ID numbers"
 KIND_MOBILE = "11-digit mobile phone numbers"
 KIND_EMAIL = "e-mail addresses"
 KIND_NUMBER = "resident ID or mobile numbers stored as numbers"
+KIND_SHORTENED = "resident ID numbers a spreadsheet shortened to a few digits"
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -123,6 +133,33 @@ def whole_number_is_id(text: str) -> bool:
     return _real_date(year, int(m.group(2)), int(m.group(3)))
 
 
+def _date_prefixes(n: int) -> frozenset[str]:
+    """Every start, up to the month, of a birth date an ``n``-digit ID number can hold: YYYYMM in 1800-2099
+    (18 digits) or YYMM (15 digits, 19YY). A shortened number never shows more of the date than that."""
+    years = [str(y) for y in range(1800, 2100)] if n == 18 else [f"{y:02d}" for y in range(100)]
+    starts = [f"{y}{m:02d}" for y in years for m in range(1, 13)]
+    return frozenset(d[:k] for d in starts for k in range(len(d) + 1))
+
+
+_DATE_STARTS = {18: _date_prefixes(18), 15: _date_prefixes(15)}
+
+
+def is_shortened_id(text: str) -> bool:
+    """True when ``text`` is scientific notation the size of an 18- or 15-digit number (1.10105E+17) that
+    shows too few digits to hold the whole birth date, and those it shows could begin an ID number: a
+    province code, then whatever part of a possible birth date is shown. The last digit shown may have
+    been rounded up, so it is not checked (beyond the province code). Numbers showing the whole birth date
+    are judged by ``whole_number_is_id``."""
+    m = _SCIENTIFIC_ID_SIZE.fullmatch(text)
+    if m is None:
+        return False
+    n = 18 if m.group(3) == "17" else 15
+    digits = m.group(1) + m.group(2)
+    if len(digits) >= n - 4 or not re.fullmatch(_PROVINCE, digits[:2]):  # 14 (12) digits: the whole date
+        return False
+    return digits[6:-1] in _DATE_STARTS[n]
+
+
 def _is_number(v: object) -> bool:
     return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_)
 
@@ -168,10 +205,17 @@ def screen_texts(txt: pd.Series, raw: pd.Series | None = None) -> dict[str, pd.S
         # a number already found as an ID or mobile number keeps that kind
         number.loc[cand.index] = _stored_numbers(cand, raw).to_numpy()
         number &= ~(kinds[KIND_ID18] | kinds[KIND_ID15] | kinds[KIND_MOBILE])
-    at = s.str.contains("@", regex=False)
-    if at.any():
-        kinds[KIND_EMAIL].loc[s[at].index] = s[at].str.contains(EMAIL, regex=True).to_numpy()
-    return {**kinds, KIND_NUMBER: number}
+    # an e-mail address holds "@", a shortened ID number (1.10105E+17, no 7 digits in a row) an "E": one pass
+    # over every text finds the few that hold either
+    shortened = pd.Series(False, index=s.index)
+    rest = s[s.str.contains("[@eE]", regex=True)]
+    at = rest[rest.str.contains("@", regex=False)]
+    if len(at):
+        kinds[KIND_EMAIL].loc[at.index] = at.str.contains(EMAIL, regex=True).to_numpy()
+    sci = rest[rest.str.contains(r"[eE]\+?1[47]$", regex=True)]
+    if len(sci):
+        shortened.loc[sci.index] = sci.map(is_shortened_id).astype(bool).to_numpy()
+    return {**kinds, KIND_NUMBER: number, KIND_SHORTENED: shortened}
 
 
 def redact(text: str | None) -> str | None:

@@ -16,7 +16,9 @@ from pipeline.ingest.identifiers import (
     KIND_ID15,
     KIND_MOBILE,
     KIND_NUMBER,
+    KIND_SHORTENED,
     id18_checksum_ok,
+    is_shortened_id,
     screen_texts,
     whole_number_is_id,
 )
@@ -67,8 +69,30 @@ def test_exact_numbers_keep_their_own_kind(cell, kind):
 
 
 @pytest.mark.parametrize("cell", [
-    "1.10105E+17",  # Excel's CSV of a General cell: 6 significant digits, the area code only (not screened)
-    "1.1010519E+17", "1.101051990E+17",  # no whole birth date left (year 1900 month 00; 1990-00-00)
+    "1.10105E+17", "1.10105e+17", "4.40301E+17",  # Excel's CSV of a General cell: 6 significant digits
+    "1.1E+17", "8.2E+17",  # two digits: a province code (Beijing; Macau)
+    "1.1010519E+17", "1.101051990E+17",  # the birth year begun (19..), or shown but not its month
+    "1.10105199012E+17",  # 1990-1?: the last digit shown may be rounded, so month 12 or 13 is not checked
+    "1.10105E+14", "1.10105901E+14",  # a 15-digit ID number shortened (YYMM: 1990-1?)
+])
+def test_id_numbers_a_spreadsheet_shortened(cell):
+    """The birth date is gone, but the column holds ID numbers: an xlsx export of it would carry them whole."""
+    assert _kinds(cell) == [[KIND_SHORTENED]]
+
+
+@pytest.mark.parametrize("cell", [
+    "9.10105E+17", "1.0E+17", "7.2E+17",  # 91, 10, 72: no province code
+    "1.10105E+16", "1.10105E+15", "1.10105E+18", "1.10105E+10", "1.1E+14.5",  # not the size of an ID number
+    "1.2345678901E+17",  # the year shown, 7890, is no birth year
+    "1.10105219E+17", "1.10105179E+17",  # years 21.. and 17..: after 2099, before 1800
+    "1.10105199132E+17",  # 1991-3?: no month 30-39 (the 3 is not the last digit shown, which may be rounded)
+    "1.10105E+17 mg", "about 1.10105E+17",  # not the whole cell
+])
+def test_shortened_numbers_that_cannot_be_id_numbers(cell):
+    assert _kinds(cell) == [[]] and not is_shortened_id(cell)
+
+
+@pytest.mark.parametrize("cell", [
     "1.10105199013071E+17", 110105199013071000.0,  # month 13
     "1.10105199002301E+17",  # 30 February
     "9.10105199003071E+17", 190105199003071000,  # 91, 19: no province code
@@ -97,6 +121,8 @@ def test_whole_number_is_id_reads_the_value_exactly(text, expected):
 def test_number_forms_are_masked_in_messages():
     i = Issue("p.csv", 3, "hb", "not a number: 1.10105199003071E+17", "bad 13812345678.0 or 110105900307123.0")
     assert i.value == "not a number: <withheld>" and i.rule == "bad <withheld> or <withheld>"
+    i = Issue("p.csv", 3, "hb", "not a number: 1.10105E+17", "bad 1.10105E+14, fine 1.5E+10")
+    assert i.value == "not a number: <withheld>" and i.rule == "bad <withheld>, fine 1.5E+10"
 
 
 def _workbook(path, rows):
@@ -164,4 +190,18 @@ def test_cli_refuses_an_id_number_stored_as_a_number(tmp_path, fmt):
     row = next(x for x in r.output.splitlines() if f"assessments.{fmt}" in x and "serum_m_g_l" in x)
     assert " 4 " in row and KIND_NUMBER in row
     assert ID[:14] not in r.output and "1.10105199003071" not in r.output and "e+17" not in r.output.lower()
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_shortened_id_column_in_a_csv_is_refused_through_the_cli(tmp_path):
+    """Excel's 'Save as CSV' of an ID column typed as numbers: the column is refused, no digits echoed."""
+    lines = ASSESSMENTS_CSV.strip().splitlines()
+    body = [line + (",1.10105E+17" if i % 2 else ",4.40301E+17") for i, line in enumerate(lines[1:])]
+    path = tmp_path / "assessments.csv"
+    path.write_text("\n".join([lines[0] + ",remark", *body]) + "\n", encoding="utf-8")
+    r = _run(tmp_path, path)
+    assert r.exit_code == 2, r.output
+    row = next(x for x in r.output.splitlines() if "assessments.csv" in x and "remark" in x)
+    assert KIND_SHORTENED in row and f"{len(body)} of {len(body)} values" in row
+    assert "10105" not in r.output and "40301" not in r.output and "e+17" not in r.output.lower()
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
