@@ -35,14 +35,22 @@ def _setup_logging(quiet: bool) -> None:
     log.addHandler(h)
 
 
+#: Library loggers whose warnings tell the user nothing they can act on: matplotlib's font manager says
+#: "Failed to find font weight bold for SimHei, now using 400" for CJK fonts without a bold face (most of
+#: them); the text is drawn in the regular weight.
+QUIET_LOGGERS = ("py.warnings", "matplotlib.font_manager")
+
+
 def _quiet_library_warnings() -> None:
-    """Warnings raised inside the libraries (pandas' FutureWarning, ...) are for us, not for the user:
-    they go to the ``mmcohort.libraries`` logger at DEBUG level (silent unless a caller asks for it)."""
+    """Warnings raised inside the libraries (pandas' FutureWarning, matplotlib's font fallbacks, ...) are
+    for us, not for the user: they go to the ``mmcohort.libraries`` logger at DEBUG level (silent unless a
+    caller asks for it)."""
     logging.captureWarnings(True)
-    pw = logging.getLogger("py.warnings")
-    pw.handlers.clear()
-    pw.propagate = False
-    pw.addHandler(_ToDebug(logging.getLogger("mmcohort.libraries")))
+    for name in QUIET_LOGGERS:
+        lg = logging.getLogger(name)
+        lg.handlers.clear()
+        lg.propagate = False
+        lg.addHandler(_ToDebug(logging.getLogger("mmcohort.libraries")))
 
 
 class _ToDebug(logging.Handler):

@@ -58,3 +58,27 @@ def test_library_warnings_do_not_reach_the_terminal(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "FutureWarning" not in p.stderr and "deprecated" not in p.stderr
     assert "no problems found" in p.stdout or "warning(s)" in p.stdout
+
+
+def test_font_fallback_messages_do_not_reach_the_terminal(tmp_path):
+    """matplotlib's "Failed to find font weight bold for <a CJK font>" (most CJK fonts have no bold face;
+    the text is drawn regular) goes to the debug log, not stderr."""
+    script = (
+        "import sys, logging\n"
+        "import pipeline.run as r\n"
+        "orig = r.prepare\n"
+        "def noisy(*a, **k):\n"
+        "    logging.getLogger('matplotlib.font_manager').warning(\n"
+        "        'findfont: Failed to find font weight bold for WenQuanYi Micro Hei, now using 400.')\n"
+        "    return orig(*a, **k)\n"
+        "r.prepare = noisy\n"
+        "from pipeline.cli import main\n"
+        "main(['validate', '--patients', sys.argv[1]])\n"
+    )
+    from tests.trio import write_trio
+
+    paths = write_trio(tmp_path / "d")
+    p = subprocess.run([sys.executable, "-c", script, str(paths["patients"])], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "findfont" not in p.stderr and "font weight" not in p.stderr
