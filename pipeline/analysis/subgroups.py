@@ -37,9 +37,9 @@ def subgroup_levels(adsl: pd.DataFrame, by: str, config: StudyConfig) -> pd.Seri
     return lv
 
 
-def _hr(t, e, arm) -> dict:
+def _hr(t, e, arm, conf_level: float) -> dict:
     try:
-        m = cox_fit(t, e, arm[:, None], ["arm"], groups=[("comparison", [0])])
+        m = cox_fit(t, e, arm[:, None], ["arm"], groups=[("comparison", [0])], conf_level=conf_level)
     except ModelError as exc:
         return {"hr": None, "hr_ci_low": None, "hr_ci_high": None, "p": None, "note": f"not estimable: {exc}"}
     term = m.terms[0]
@@ -88,7 +88,7 @@ def subgroups(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> l
             for lv in sorted(set(sv.tolist())):
                 k = sv == lv
                 rows.append({"level": lv, "n": int(k.sum()), "events": int(e[ok][k].sum()),
-                             **_hr(t[ok][k], e[ok][k], arm[k])})
+                             **_hr(t[ok][k], e[ok][k], arm[k], config.analysis.conf_level)})
             p, df, note = _interaction(t[ok], e[ok], arm, sv) if len(rows) > 1 else (None, None, None)
             out.append({"endpoint": ep, "comparison": by, "hr_vs": f"{one} vs {other}", "subgroup": var,
                         "levels": rows, "interaction_p": p, "interaction_df": df, "note": note})

@@ -160,3 +160,33 @@ def test_table1_by_uses_one_statistic_per_row():
     t = adjusted_analyses(adsl, adtte, _config({"table1_by": "sex"}))["table1_by"]
     age = t[t.variable == "age"].iloc[0]
     assert "±" not in age["F"] and "±" not in age["M"] and "(" in age["F"]
+
+
+def test_subgroup_hr_ci_uses_the_configured_conf_level():
+    """The subgroup table and forest label their CI with ``analysis.conf_level``; the numbers must be at that
+    level too. One subgroup holding every patient: the HR of sex is R's univariable ``coxph(Surv(futime,
+    death) ~ sex)``; its 90% CI is exp(coef +- qnorm(0.95) se), qnorm(0.95) = 1.6448536269514722."""
+    adsl, adtte = _data()
+    adsl["everyone"] = "all"
+    cfg = _config({"conf_level": 0.9, "subgroups": {"comparison": "sex", "by": ["everyone"]},
+                   "models": {"endpoints": ["OS"], "covariates": [{"name": "age"}]}})
+    lv = adjusted_analyses(adsl, adtte, cfg)["subgroups"][0]["levels"][0]
+    r = next(u for u in REF["cox_univariable"] if u["covariate"] == "sex")["terms"][0]
+    z90 = 1.6448536269514722
+    assert _close(lv["hr"], r["hr"])
+    assert _close(lv["hr_ci_low"], np.exp(r["coef"] - z90 * r["se"]))
+    assert _close(lv["hr_ci_high"], np.exp(r["coef"] + z90 * r["se"]))
+
+
+def test_numeric_covariate_per_step_scales_coef_and_se():
+    """``per: 10``: the HR per 10 years. R's per-year age model (``coxph(Surv(futime, death) ~ age)``) scaled
+    by hand: coef and SE x 10, HR = exp(10 coef), CI exp(10 (coef +- 1.959964 se)), Wald p unchanged."""
+    adsl, adtte = _data()
+    cfg = _config({"models": {"endpoints": ["OS"], "covariates": [{"name": "age", "per": 10}]}})
+    term = adjusted_analyses(adsl, adtte, cfg)["cox_models"][0]["terms"][0]
+    r = next(u for u in REF["cox_univariable"] if u["covariate"] == "age")["terms"][0]
+    assert term["term"] == "age (per 10)" and term["per"] == 10
+    assert _close(term["coef"], 10 * r["coef"]) and _close(term["se"], 10 * r["se"])
+    assert _close(term["hr"], np.exp(10 * r["coef"]))
+    assert _close(term["hr_ci_low"], r["lower"] ** 10) and _close(term["hr_ci_high"], r["upper"] ** 10)
+    assert _close(term["p"], r["p"])
