@@ -757,12 +757,12 @@ WORDS: dict[str, str] = {
         "{what} accrues after time zero, so comparing by it is exposed to immortal-time bias. A landmark analysis "
         "was therefore added at day {L}: patients with an event or censoring before the landmark were excluded, "
         "the clock restarted at the landmark, and groups were formed by the cycles started by then (cycle k "
-        "assumed to start at index + (k − 1) × {cl} days unless cycle dates are given)."),
+        "assumed to start at index + (k − 1) × {cl} days: the data hold the number of cycles, not their dates)."),
     "m_immortal_many": (
-        "{what} accrue after time zero, so comparing by it is exposed to immortal-time bias. A landmark analysis "
+        "{what} accrue after time zero, so comparing by them is exposed to immortal-time bias. A landmark analysis "
         "was therefore added at day {L}: patients with an event or censoring before the landmark were excluded, "
         "the clock restarted at the landmark, and groups were formed by the cycles started by then (cycle k "
-        "assumed to start at index + (k − 1) × {cl} days unless cycle dates are given)."),
+        "assumed to start at index + (k − 1) × {cl} days: the data hold the number of cycles, not their dates)."),
     "m_baseline": (
         "Baseline continuous variables were tested for normality with the Shapiro-Wilk test: mean ± SD when p ≥ "
         "0.05, otherwise median (Q1, Q3) (quartiles by R's default type-7 definition), with ranges and missing "

@@ -311,6 +311,22 @@ def test_unconfirmed_pd_sentence_only_when_responses_are_confirmed(lang):
     assert marker not in text(False)
 
 
+@pytest.mark.parametrize(("lang", "claim", "said"), [
+    ("en", "unless cycle dates are given", "the number of cycles, not their dates"),
+    ("zh", "除非提供周期日期", "不含各周期日期"),
+])
+def test_landmark_methods_do_not_claim_cycle_dates_are_used(lang, claim, said):
+    """The data contract has no cycle dates, so the landmark groups always assume cycle k starts at index +
+    (k - 1) x cycle length; Methods must say so, not "unless cycle dates are given"."""
+    from pipeline.report.methods import methods
+    from tests import frames
+
+    cfg = frames.config().model_copy(update={"report": frames.config().report.model_copy(update={"language": lang})})
+    assert any(c.accrues_after_index for c in cfg.analysis.comparisons)
+    text = " ".join(b.get("text", "") for b in methods(cfg, "derived", {}, lang=lang) if isinstance(b, dict))
+    assert claim not in text and said in text
+
+
 def test_rule_sources_read_as_a_journal_reader_understands_them():
     from pipeline.imwg import rule_list
     from pipeline.report.methods import rules_block
