@@ -1,8 +1,8 @@
 """Table 1: baseline characteristics (docs/ANALYSIS.md, 'Table 1').
 
 Continuous variables: Shapiro-Wilk (p >= 0.05 -> mean +- SD, else median (Q1, Q3)), with range and n
-missing. Quartiles use R's default (type 7, linear interpolation). Categories: n (%) of patients with a
-value. FISH markers: n (%) over the number tested.
+missing. Quartiles use R's default (type 7, linear interpolation). Categories: n (%) of all patients, with
+the number missing. FISH markers: n (%) over the number tested.
 """
 
 from __future__ import annotations

@@ -71,3 +71,12 @@ def test_whole_number_variables_print_without_trailing_zeros():
     assert format_continuous(s) == "4.5 (3.75, 6.5)"
     lab = summarize_continuous(pd.Series([1.0, 1, 1, 2, 2, 3, 4, 50, 90, 200.5]))
     assert not lab["integer"] and format_continuous(lab) == "2.50 (1.25, 38.50)"
+
+
+def test_categories_are_percent_of_all_patients_with_missing_counted():
+    """The report's footnote says "n (%) of all patients": 2 M of 5 patients (one sex missing) is 40.0%, not
+    2 of the 4 with a value (50.0%); the missing patient is counted on the variable's rows."""
+    adsl = pd.DataFrame({"patient_id": list("ABCDE"), "sex": ["M", "F", "M", "F", None]})
+    sex = table1(adsl)[lambda t: t["variable"] == "sex"].set_index("level")
+    assert sex.loc["M", "value"] == "2 (40.0%)" and sex.loc["M", "N"] == 5
+    assert sex.loc["M", "missing"] == 1
