@@ -190,3 +190,17 @@ def test_numeric_covariate_per_step_scales_coef_and_se():
     assert _close(term["hr"], np.exp(10 * r["coef"]))
     assert _close(term["hr_ci_low"], r["lower"] ** 10) and _close(term["hr_ci_high"], r["upper"] ** 10)
     assert _close(term["p"], r["p"])
+
+
+def test_table1_by_test_choice_for_normal_groups():
+    """PlantGrowth's groups pass Shapiro-Wilk (R: ``shapiro.test`` p 0.7475, 0.4519, 0.5643), so three groups
+    get one-way ANOVA (R ``anova(lm(weight ~ group))`` Pr(>F) 0.01591) and two get the pooled t-test (R
+    ``t.test(..., var.equal = TRUE)`` p-value 0.249), as MODELS.md 3 asks."""
+    from pipeline.analysis.table1_by import continuous_test
+    from tests.stats.test_grouptests import PLANT
+
+    ctrl, trt1, trt2 = (np.array(v) for v in PLANT.values())
+    three = continuous_test([ctrl, trt1, trt2])
+    assert three.test == "anova" and float(f"{three.p:.4g}") == 0.01591
+    two = continuous_test([ctrl, trt1])
+    assert two.test == "t-test" and round(two.p, 3) == 0.249

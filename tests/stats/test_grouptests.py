@@ -81,3 +81,30 @@ def test_fisher_2x3_equals_enumeration():
 
 def test_expected_counts():
     assert g.expected_counts([[1, 3], [3, 1]]).tolist() == [[2, 2], [2, 2]]
+
+
+#: R's ``PlantGrowth`` data set (datasets package): dried plant weight by group, 10 plants each.
+PLANT = {
+    "ctrl": [4.17, 5.58, 5.18, 6.11, 4.50, 4.61, 5.17, 4.53, 5.33, 5.14],
+    "trt1": [4.81, 4.17, 4.41, 3.59, 5.87, 3.83, 6.03, 4.89, 4.32, 4.69],
+    "trt2": [6.31, 5.12, 5.54, 5.50, 5.37, 5.29, 4.92, 6.15, 5.80, 5.26],
+}
+
+
+def test_anova_plantgrowth():
+    """R: ``anova(lm(weight ~ group, data = PlantGrowth))`` prints Sum Sq 3.7663 (group) and 10.4921
+    (residuals), F value 4.8461 on 2 and 27 df, Pr(>F) 0.01591. F is recomputed here by hand."""
+    groups = [np.array(v) for v in PLANT.values()]
+    allv = np.concatenate(groups)
+    ssb = sum(len(x) * (x.mean() - allv.mean()) ** 2 for x in groups)
+    ssw = sum(((x - x.mean()) ** 2).sum() for x in groups)
+    assert (round(ssb, 4), round(ssw, 4)) == (3.7663, 10.4921)
+    assert round((ssb / 2) / (ssw / 27), 4) == 4.8461
+    res = g.anova(*groups)
+    assert res.test == "anova" and float(f"{res.p:.4g}") == 0.01591
+
+
+def test_t_test_pooled_plantgrowth():
+    """R: ``t.test(weight ~ group, data = droplevels(subset(PlantGrowth, group != "trt2")), var.equal = TRUE)``
+    prints t = 1.1913, df = 18, p-value = 0.249."""
+    assert round(g.t_test_pooled(PLANT["ctrl"], PLANT["trt1"]).p, 3) == 0.249
