@@ -4,6 +4,10 @@ Continuous: normal in every group (Shapiro-Wilk p >= 0.05, as Table 1's rule) ->
 (``var.equal = TRUE``) for 2 groups, ANOVA for 3+; otherwise Wilcoxon rank-sum (continuity
 correction, normal approximation) for 2, Kruskal-Wallis for 3+. Categorical: chi-squared without
 continuity correction, or Fisher's exact test when any expected count < 5.
+
+Categories are n (%) of the group's patients, as in Table 1; a variable with missing values in any group
+gets a row counting them (``missing`` true), so every group's rows add up to its patients. The tests use
+the patients with a value.
 """
 
 from __future__ import annotations
@@ -56,9 +60,17 @@ def categorical_test(table: np.ndarray) -> gt.GroupTest | None:
     return gt.chisq(table)
 
 
-def _row(var, label, level, cells, test) -> dict:
-    return {"variable": var, "label": label, "level": level, **cells,
+def _row(var, label, level, cells, test, missing: bool = False) -> dict:
+    return {"variable": var, "label": label, "level": level, "missing": missing, **cells,
             "p": None if test is None else test.p, "test": None if test is None else test.test}
+
+
+def _missing_row(var: str, label: str, values: pd.Series, g: pd.Series, names: list[str]) -> list[dict]:
+    """The row counting each group's patients without a value of ``var``, if any group has one."""
+    lacking = values.isna().groupby(g).sum().reindex(names, fill_value=0)
+    if not lacking.any():
+        return []
+    return [_row(var, label, None, {n: str(int(lacking[n])) for n in names}, None, missing=True)]
 
 
 def table1_by(adsl: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
@@ -73,7 +85,8 @@ def table1_by(adsl: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     keep = groups.notna().to_numpy()
     df, g = df[keep], groups[keep].astype(str)
     names = sorted(g.unique())
-    rows = [_row("n", "Patients", None, {n: str(int((g == n).sum())) for n in names}, None)]
+    size = g.value_counts().reindex(names, fill_value=0)
+    rows = [_row("n", "Patients", None, {n: str(int(size[n])) for n in names}, None)]
     for col, label in CONTINUOUS:
         if col not in df or df[col].notna().sum() == 0 or col == by:
             continue
@@ -83,6 +96,7 @@ def table1_by(adsl: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
         kind = "mean_sd" if _normal([x for x in samples if len(x)]) else "median_iqr"
         cells = {n: format_continuous({**summarize_continuous(vals[g == n]), "summary": kind}) for n in names}
         rows.append(_row(col, label, None, cells, continuous_test(samples)))
+        rows += _missing_row(col, label, vals, g, names)
     cats = [(c, lab) for c, lab, _ in CATEGORICAL] + EXTRA_CATEGORICAL
     for col, label in cats:
         if col not in df or df[col].notna().sum() == 0 or col == by:
@@ -91,8 +105,8 @@ def table1_by(adsl: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
         ct = pd.crosstab(lv, g).reindex(columns=names, fill_value=0)
         test = categorical_test(ct.to_numpy())
         for i, level in enumerate(ct.index):
-            tot = ct.sum(axis=0)
-            cells = {n: f"{ct.loc[level, n]} ({100 * ct.loc[level, n] / tot[n]:.1f}%)" if tot[n] else "0"
+            cells = {n: f"{ct.loc[level, n]} ({100 * ct.loc[level, n] / size[n]:.1f}%)" if size[n] else "0"
                      for n in names}
             rows.append(_row(col, label, level, cells, test if i == 0 else None))
+        rows += _missing_row(col, label, lv, g, names)
     return pd.DataFrame(rows)

@@ -92,12 +92,14 @@ def strat_lr_display(rows_in: list[dict], lang: str) -> DisplayTable:
 
 def table1_by_display(tab: pd.DataFrame, by: str, label: str | None, lang: str) -> DisplayTable:
     """Table 1 split by the groups of a comparison, with p and the test per variable."""
-    groups = [c for c in tab.columns if c not in ("variable", "label", "level", "p", "test")]
+    groups = [c for c in tab.columns if c not in ("variable", "label", "level", "missing", "p", "test")]
     heads = [L.group_label(by, g, lang, label) for g in groups]
     rows, kinds = [], []
     for r in tab.to_dict(orient="records"):
         name = table1_label(r["variable"], lang, r["label"])
-        if r["level"] is not None and not fmt.missing(r["level"]):
+        if r.get("missing"):
+            name = f"{name}: {t('t1by_missing', lang)}"
+        elif r["level"] is not None and not fmt.missing(r["level"]):
             name = f"{name}: {level(str(r['level']), lang)}"
         test = "" if fmt.missing(r.get("test")) else t(f"test_{r['test']}", lang)
         rows.append([name, *[fmt.text(r[g]) for g in groups], fmt.fmt_p(r["p"]) if not fmt.missing(r["p"]) else "",

@@ -263,7 +263,9 @@ WORDS: dict[str, str] = {
     "fn_t1by": (
         "Continuous: t-test (2 groups) or ANOVA (3+) when Shapiro-Wilk p ≥ 0.05 in every group, else Wilcoxon "
         "rank-sum or Kruskal-Wallis; categories: χ² without continuity correction, Fisher's exact test when an "
-        "expected count is < 5. The test is named per row."),
+        "expected count is < 5. The test is named per row. Categories: n (%) of the group's patients; "
+        "'missing': patients without a value (left out of the test)."),
+    "t1by_missing": "missing",
     "fn_subgroups": (
         "Cox model (Efron ties) of {vs} within each subgroup, Wald {level}% CI; interaction p: likelihood-ratio "
         "test of the comparison × subgroup terms."),

@@ -101,7 +101,25 @@ def test_table1_by_group_tests():
     t = adjusted_analyses(adsl, adtte, _config({"table1_by": "sex"}))["table1_by"]
     age = t[t.variable == "age"].iloc[0]
     assert age["test"] == "wilcoxon" and _close(age["p"], REF["group_tests"]["wilcoxon_age"])
-    assert list(t.columns[3:5]) == ["F", "M"]
+    assert list(t.columns[4:6]) == ["F", "M"]
+
+
+def test_table1_by_counts_missing_values_per_group():
+    """By age group, 7 patients: ISS blank for one <70 and one >=70 patient, age known for all. Categories
+    are % of the group's patients (as Table 1), with a 'missing' row; no missing row where none is."""
+    from pipeline.analysis.table1_by import table1_by
+
+    adsl = pd.DataFrame({"patient_id": list("abcdefg"), "age": [50, 60, 65, 72, 75, 80, 85],
+                         "age_group": ["<70"] * 3 + [">=70"] * 4,
+                         "iss_stage": ["I", "II", None, "III", "III", None, "II"]})
+    t = table1_by(adsl, _config({"table1_by": "age_group"}))
+    iss = t[t.variable == "iss_stage"]
+    assert iss["level"].tolist() == ["I", "II", "III", None] and iss["missing"].tolist() == [False] * 3 + [True]
+    # <70: I 1/3, II 1/3, missing 1; >=70: II 1/4, III 2/4, missing 1 (of all 3 and 4 patients)
+    assert iss["<70"].tolist() == ["1 (33.3%)", "1 (33.3%)", "0 (0.0%)", "1"]
+    assert iss[">=70"].tolist() == ["0 (0.0%)", "1 (25.0%)", "2 (50.0%)", "1"]
+    assert not t[t.variable == "age"]["missing"].any()
+    assert iss["test"].iloc[0] == "fisher"  # on the 5 patients with a value (expected counts < 5)
 
 
 def test_subgroups_interaction():

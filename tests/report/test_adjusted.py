@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from pipeline.analysis.results import output_tables, results_json
 from pipeline.cutoff import CutoffReport
@@ -79,3 +81,17 @@ def test_issue_yaml_runs_and_strata_are_reported(tmp_path):
     assert subs == {"sex", "emd_any", "prior_lines"}
     pl = next(r for r in res.adjusted["subgroups"] if r["subgroup"] == "prior_lines")
     assert [lv["level"] for lv in pl["levels"]] == ["< 3", ">= 3"]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "ISS stage: missing"), ("zh", "ISS 分期: 缺失")])
+def test_table1_by_display_names_the_missing_row(lang, label):
+    from pipeline.report.adjusted_tables import table1_by_display
+
+    tab = pd.DataFrame([
+        {"variable": "iss_stage", "label": "ISS stage", "level": "I", "missing": False, "<70": "1 (33.3%)",
+         ">=70": "0 (0.0%)", "p": 0.4, "test": "fisher"},
+        {"variable": "iss_stage", "label": "ISS stage", "level": None, "missing": True, "<70": "1", ">=70": "1",
+         "p": None, "test": None}])
+    d = table1_by_display(tab, "age_group", None, lang)
+    assert len(d.columns) == 5 and [r[1:3] for r in d.rows] == [["1 (33.3%)", "0 (0.0%)"], ["1", "1"]]
+    assert d.rows[1][0] == label

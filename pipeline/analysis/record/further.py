@@ -103,6 +103,7 @@ class Table1ByRow(Section):
     variable: Str
     label: Str
     level: Str | None
+    missing: bool  # the row counting the patients without a value (level null)
     p: Num | None
     test: Str | None
 
