@@ -178,6 +178,10 @@ def test_case_14_ne_is_skipped_and_new_therapy_stops_counting():
     a, p = run(ife(serum=4.0), ife(serum=1.5), ife(serum=1.5), new_therapy_visit=1.5)
     check(a, p, ["PR", "PR"], ["SD", None], "SD", None)
     assert a["counted"].tolist() == [True, False]
+    # An assessment on the day new therapy starts is not before it: it does not count either.
+    a, p = run(ife(serum=4.0), ife(serum=1.5), ife(serum=1.5), new_therapy_visit=2)
+    check(a, p, ["PR", "PR"], ["SD", None], "SD", None)
+    assert a["counted"].tolist() == [True, False]
 
 
 def test_case_15_non_secretory_followed_by_marrow():
