@@ -2,7 +2,9 @@
 
 Data dated after the cut-off do not exist for the run: assessments and adverse events after it are
 dropped, progression, death and new therapy after it are censored (cleared), last_contact_date is
-truncated to it, and patients whose index_date is after it are not in the cohort. Every change is
+truncated to it, and patients whose index_date is after it are not in the cohort. A death or progression
+after the cut-off shows the patient alive at it: their last_contact_date becomes the cut-off, so OS (and
+PFS censored at last contact) is censored at the cut-off, not at an earlier last contact. Every change is
 counted and listed (pseudonymous IDs only) for the run log, the manifest and the patient flow.
 """
 
@@ -66,7 +68,8 @@ def apply_cutoff(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> tuple[dict
 
     lc_after = p["last_contact_date"] > c
     rep.last_contact_truncated = int(lc_after.sum())
-    p.loc[lc_after, "last_contact_date"] = c
+    # alive at the cut-off (they died or progressed after it): censored at the cut-off
+    p.loc[lc_after | died_after | prog_after, "last_contact_date"] = c
 
     out = {"patients": p}
     keep = set(p["patient_id"])

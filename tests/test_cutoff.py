@@ -134,3 +134,24 @@ def test_patients_only(tables):
     out, rep = apply_cutoff({"patients": tables["patients"]}, CUTOFF)
     assert set(out) == {"patients"}
     assert rep.assessments_dropped == 0
+
+
+def test_a_death_or_progression_after_the_cutoff_censors_at_the_cutoff():
+    """Dying or progressing after the cut-off shows the patient alive at it: censored at the cut-off, not at
+    an earlier last contact (a death may be learnt of without a later contact)."""
+    p = pd.DataFrame({
+        "patient_id": ["D1", "D2", "D3", "D4"],
+        "index_date": pd.to_datetime(["2022-01-10"] * 4),
+        "last_contact_date": pd.to_datetime(["2022-03-01", "2022-03-01", "2022-03-01", "2022-03-01"]),
+        "death_date": pd.to_datetime(["2022-08-01", None, "2022-05-01", None]),
+        "death_cause": ["other", None, "other", None],
+        "progression_date": pd.to_datetime([None, "2022-07-01", None, "2022-04-01"]),
+        "new_therapy_date": pd.to_datetime([None] * 4),
+    })
+    out, rep = apply_cutoff({"patients": p}, CUTOFF)
+    q = out["patients"].set_index("patient_id")
+    assert q["last_contact_date"].tolist() == [_ts("2022-06-01"), _ts("2022-06-01"), _ts("2022-03-01"),
+                                               _ts("2022-03-01")]  # D3, D4: events before the cut-off
+    assert q["death_date"].isna().tolist() == [True, True, False, True]
+    assert rep.deaths_censored == ["D1"] and rep.progressions_censored == ["D2"]
+    assert rep.last_contact_truncated == 0  # none was after the cut-off

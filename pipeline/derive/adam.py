@@ -65,7 +65,7 @@ def last_evaluable_response(response: ResponseData) -> ResponseData:
     """Per-patient response = the category at the last evaluable assessment (``response.summary: last``).
 
     The same window as the IMWG best overall response: assessments that count (after baseline and
-    index_date, up to the first PD, on or before new therapy and death), NE skipped; the category is the
+    index_date, up to the first PD, before new therapy, on or before death), NE skipped; the category is the
     confirmed one, so with confirmation on a response at the last assessment counts as SD. A patient
     with no such assessment is NE. The IMWG best overall response is kept as ``bor_best`` /
     ``bor_best_date``. At the patients-only level (no assessments) the response is returned unchanged.

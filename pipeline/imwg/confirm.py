@@ -23,8 +23,8 @@ _CATEGORY_WORDS = np.array([*RESPONSE_ORDER, "None"], dtype=object)
 
 
 def response_window(post: np.ndarray, dates: np.ndarray, new_therapy: np.ndarray, death: np.ndarray) -> np.ndarray:
-    """Rows that can count: after baseline and index_date, on or before new therapy and death."""
-    return (post & (np.isnat(new_therapy) | (dates <= new_therapy)) & (np.isnat(death) | (dates <= death)))
+    """Rows that can count: after baseline and index_date, before new therapy, on or before death."""
+    return (post & (np.isnat(new_therapy) | (dates < new_therapy)) & (np.isnat(death) | (dates <= death)))
 
 
 @dataclass(frozen=True)

@@ -319,8 +319,8 @@ def _method_rules(baseline_window_days: int, confirm_response: bool, unconfirmed
              OUR_DECISION),
         Rule("SCOPE", "method", None,
              "Assessments after the baseline and after index_date are categorised; other non-baseline "
-             "assessments are pre-treatment and get no category. Assessments after death or after the start of "
-             "new therapy are not counted (an assessment on the day new therapy starts still counts).",
+             "assessments are pre-treatment and get no category. Assessments after death, or on or after the day "
+             "new therapy starts, are not counted (before new_therapy_date only).",
              OUR_DECISION),
         Rule("UNITS", "method", None,
              "Serum M-protein is converted from g/L to g/dL (divided by 10); urine in mg/24 h; FLC in mg/L. "
@@ -353,7 +353,7 @@ def _method_rules(baseline_window_days: int, confirm_response: bool, unconfirmed
         Rule("UNCONFIRMED_PD", "method", None, pd_text, SPEC_DECISION),
         Rule("BOR", "method", None,
              "Best overall response = the best confirmed category from index_date up to the first PD (or an "
-             "earlier recorded progression_date) and on or before new_therapy_date, ranked sCR > CR > VGPR > PR "
+             "earlier recorded progression_date) and before new_therapy_date, ranked sCR > CR > VGPR > PR "
              "> MR > SD > PD > NE, dated at its first assessment. A patient with no evaluable assessment is NE.",
              SPEC_DECISION),
         Rule("PROGRESSION_DATE", "method", None,

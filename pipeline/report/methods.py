@@ -53,8 +53,9 @@ def _p(text: str) -> dict:
     return {"kind": "p", "text": text}
 
 
-def _response_text(config: StudyConfig, source: str, lang: str) -> str:
-    """How response was assessed: the source, confirmation, unconfirmed PD, the BOR (or final response)."""
+def _response_text(config: StudyConfig, source: str, lang: str, unconfirmed: tuple[int, int] | None = None) -> str:
+    """How response was assessed: the source, confirmation, unconfirmed PD (and, given ``unconfirmed`` =
+    (PDs, patients), how many there were), the BOR (or final response)."""
     r = config.response
     recorded = source in ("derived", "recorded")
     txt = t(f"m_src_{source}" if recorded else "m_src_patients", lang)
@@ -62,15 +63,18 @@ def _response_text(config: StudyConfig, source: str, lang: str) -> str:
         txt += t("m_confirm" if r.confirm_response else "m_no_confirm", lang)
         if r.confirm_response:  # without confirmation no PD is "unconfirmed"
             txt += t("m_pd_count" if r.unconfirmed_pd == "count" else "m_pd_ignore", lang)
+            if unconfirmed is not None:
+                txt += t("m_pd_n", lang, n=unconfirmed[0], k=unconfirmed[1])
         txt += t("m_bor", lang)
         if getattr(r, "summary", "best") == "last":
             txt += t("m_final", lang)
     return txt
 
 
-def _response_blocks(config: StudyConfig, source: str, rules: list | None, lang: str, level: str) -> list[dict]:
+def _response_blocks(config: StudyConfig, source: str, rules: list | None, lang: str, level: str,
+                     unconfirmed: tuple[int, int] | None = None) -> list[dict]:
     a = config.analysis
-    blocks = [_h("m_h_response", lang), _p(_response_text(config, source, lang))]
+    blocks = [_h("m_h_response", lang), _p(_response_text(config, source, lang, unconfirmed))]
     if source in ("derived", "recorded") and rules:
         blocks += [_p(t("m_rules", lang)), rules_block(rules, lang)]
     blocks.append(_p(t("m_rates", lang, level=level, k=a.evaluable_min_cycles, k_ext=a.extended_min_cycles)))
@@ -92,8 +96,9 @@ def _statistics_blocks(config: StudyConfig, lang: str, level: str) -> list[dict]
 
 
 def methods(config: StudyConfig, source: str, versions: dict, rules: list | None = None,
-            lang: str = "en") -> list[dict]:
-    """Methods as blocks: ``{"kind": "h3"|"p"|"list", ...}`` in the report language."""
+            lang: str = "en", unconfirmed: tuple[int, int] | None = None) -> list[dict]:
+    """Methods as blocks: ``{"kind": "h3"|"p"|"list", ...}`` in the report language. ``unconfirmed``: the
+    cohort's unconfirmed laboratory PDs and the patients with one (stated with the confirmation rule)."""
     a = config.analysis
     level = ci_level(a.conf_level)
     v = versions or {}
@@ -101,7 +106,7 @@ def methods(config: StudyConfig, source: str, versions: dict, rules: list | None
     prog = "m_prog_date_derived" if source in ("derived", "recorded") else "m_prog_date_recorded"
     return [
         _h("m_h_design", lang), _p(t("m_design", lang, study=config.study, cutoff=config.cutoff.isoformat())),
-        *_response_blocks(config, source, rules, lang, level),
+        *_response_blocks(config, source, rules, lang, level, unconfirmed),
         _h("m_h_endpoints", lang),
         _p(t("m_endpoints", lang, pfs_ev=t(f"m_pfs_events.{a.pfs_events}", lang),
              pfs_c=t(f"m_pfs_censor.{a.pfs_censor}", lang)) + t(prog, lang)),

@@ -187,10 +187,19 @@ def quality(ctx: Context) -> list[dict]:
     return out + [{"kind": "note", "text": note} for note in ctx.notes if note]
 
 
+def _unconfirmed_pds(adsl) -> tuple[int, int] | None:
+    """(unconfirmed laboratory PDs, patients with one) from ``n_unconfirmed_pd``; None without that column."""
+    if adsl is None or "n_unconfirmed_pd" not in adsl:
+        return None
+    n = adsl["n_unconfirmed_pd"].fillna(0).astype(int)
+    return int(n.sum()), int((n > 0).sum())
+
+
 def methods(ctx: Context) -> list[dict]:
     config, lang = ctx.config, ctx.lang
     out = [ctx.table(blk["table"]) if blk["kind"] == "rules_table" else blk
-           for blk in methods_blocks(config, ctx.source, ctx.versions, list(ctx.res.response.rules or []), lang)]
+           for blk in methods_blocks(config, ctx.source, ctx.versions, list(ctx.res.response.rules or []), lang,
+                                     _unconfirmed_pds(ctx.res.adsl))]
     return out + adjusted_blocks.methods_blocks(config, lang) + further_methods(config, lang)
 
 

@@ -712,6 +712,7 @@ WORDS: dict[str, str] = {
         "An unconfirmed laboratory PD at the last assessment (before death, new therapy or the end of data) "
         "counted as PD on its date. "),
     "m_pd_ignore": "An unconfirmed laboratory PD at the last assessment was not counted. ",
+    "m_pd_n": "Unconfirmed laboratory PDs in this cohort: {n}; patients with one: {k}. ",
     "m_bor": (
         "Best overall response (BOR) is the best confirmed category before the first PD and before any new therapy "
         "(sCR > CR > VGPR > PR > MR > SD > PD > NE)."),

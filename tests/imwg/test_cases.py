@@ -95,10 +95,12 @@ def test_case_05_cr_needs_marrow_below_5pct(marrow, expected):
         assert "immunofixation negative but not CR" in a["reason"][0]
 
 
-@pytest.mark.parametrize(("ratio_kappa", "expected"), [(12.0, "sCR"), (18.0, "CR")])
-def test_case_06_scr_needs_normal_ratio_and_no_clonal_cells(ratio_kappa, expected):
+@pytest.mark.parametrize(("ratio_kappa", "clonal", "expected"),
+                         [(12.0, "negative", "sCR"), (18.0, "negative", "CR"), (12.0, None, "CR")])
+def test_case_06_scr_needs_normal_ratio_and_no_clonal_cells(ratio_kappa, clonal, expected):
+    # Decision: clonal cells not tested (None) -> CR, not sCR.
     cr = {"serum": 0.0, "sife": "negative", "uife": "negative", "kappa": ratio_kappa, "lambda_": 10.0}
-    a, p = run(ife(serum=3.0, marrow=40.0), {**cr, "marrow": 2.0, "clonal": "negative"}, cr)
+    a, p = run(ife(serum=3.0, marrow=40.0), {**cr, "marrow": 2.0, "clonal": clonal}, cr)
     check(a, p, [expected] * 2, [expected, "SD"], expected, None)
 
 
@@ -176,6 +178,10 @@ def test_case_14_ne_is_skipped_and_new_therapy_stops_counting():
     check(a, p, ["PR", "NE", "PR"], ["PR", "NE", "SD"], "PR", None)
     assert a["confirmed_with"][0] == visit_date(3)
     a, p = run(ife(serum=4.0), ife(serum=1.5), ife(serum=1.5), new_therapy_visit=1.5)
+    check(a, p, ["PR", "PR"], ["SD", None], "SD", None)
+    assert a["counted"].tolist() == [True, False]
+    # An assessment on the day new therapy starts is not before it: it does not count either.
+    a, p = run(ife(serum=4.0), ife(serum=1.5), ife(serum=1.5), new_therapy_visit=2)
     check(a, p, ["PR", "PR"], ["SD", None], "SD", None)
     assert a["counted"].tolist() == [True, False]
 

@@ -134,7 +134,7 @@ def test_response_window():
     post = np.array([False, True, True, True])
     ntd = np.full(4, day(2))
     death = np.full(4, NAT)
-    assert response_window(post, d, ntd, death).tolist() == [False, True, True, False]
+    assert response_window(post, d, ntd, death).tolist() == [False, True, False, False]  # before new therapy
 
 
 def test_patient_reasons_report_disagreement():

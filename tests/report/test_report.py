@@ -335,3 +335,24 @@ def test_rule_sources_read_as_a_journal_reader_understands_them():
     sources = {r[3] for r in rows}
     assert "IMWG 2016 (Kumar 2016)" in sources and "interpretation where the criteria are ambiguous" in sources
     assert not any("IMWG_RULES.md" in s or "this implementation" in s for s in sources)
+
+
+def test_the_report_counts_the_unconfirmed_pds(tmp_path):
+    """IMWG_RULES.md: the report says how many laboratory PDs went unconfirmed (one at the last assessment,
+    counted as PD; one followed by a response, counted as SD)."""
+    from tests.trio import make_config as trio_config
+    from tests.trio import write_trio
+
+    patients = (
+        "patient_id,sex,age,index_date,regimen,prior_lines,cycles,emd,emd_type,last_contact_date\n"
+        "P1,M,65,2022-01-10,BRD,2,4,none,,2022-12-01\n"
+        "P2,F,58,2022-01-10,BRD,2,4,none,,2022-12-01\n"
+        "P3,M,70,2022-01-10,BRD,2,4,none,,2022-12-01\n")
+    visits = ("2022-01-05,0", "2022-02-07,1", "2022-03-07,2", "2022-04-04,3")
+    serum = {"P1": (30, 10, 10, 16), "P2": (30, 10, 16, 10), "P3": (30, 10, 10, 10)}
+    assessments = "patient_id,assessment_date,cycle,serum_m_g_l,serum_ife\n" + "".join(
+        f"{pid},{v},{m},positive\n" for pid, ms in serum.items() for v, m in zip(visits, ms, strict=True))
+    paths = write_trio(tmp_path / "in", patients, assessments, None)
+    folder = run_study(trio_config(paths), tmp_path / "out")
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    assert "Unconfirmed laboratory PDs in this cohort: 2; patients with one: 2." in text
