@@ -37,6 +37,7 @@ class Code(StrEnum):
     CSV_SYNTAX = "csv_syntax", "the CSV cannot be split into cells at this line"
     TOO_MANY_CELLS = "too_many_cells", "a row has more (non-blank) cells than the header has columns"
     DUPLICATE_HEADER = "duplicate_header", "the header repeats a column name"
+    REPEATED_HEADER_ROW = "repeated_header_row", "a data line repeats the header (two exports pasted together?)"
     TOO_MANY_COLUMNS = "too_many_columns", "the header (or a row of a sheet) has more columns than the tool reads"
     CELL_TOO_LONG = "cell_too_long", "a cell holds more characters than Excel allows in one cell"
     WORKBOOK_TOO_LARGE = "workbook_too_large", "the workbook inflates to more than the size limit, or its sheet spans too many rows or cells"

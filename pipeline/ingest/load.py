@@ -156,6 +156,7 @@ def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> tuple[pd.DataF
         cols[name] = c  # a repeated name keeps its last column, as a dict of columns always did
     if long:
         raise DataError(long)
+    _refuse_repeated_header(cols, lines, file)
     # a column named like the line numbers gives way to them (in its place)
     missing = [c.codes < 0 if isinstance(c, Distinct) else c.isna().to_numpy() for k, c in cols.items() if k != LINE]
     blank = np.logical_and.reduce(missing) if missing else np.ones(n, dtype=bool)
@@ -177,6 +178,26 @@ def _finish(df: pd.DataFrame, first_data_line: int, file: str) -> tuple[pd.DataF
                              index=index)
     frame[LINE] = lines if n else lines.astype(object)  # a file with no rows always had an object _line
     return frame, {k: c for k, c in cols.items() if isinstance(c, Distinct) and k != LINE}
+
+
+def _refuse_repeated_header(cols: dict[str, pd.Series | Distinct], lines: np.ndarray, file: str) -> None:
+    """Refuse data lines whose every named cell is its column's name: a header repeated inside the table
+    (exports pasted one below the other). One issue per such line, instead of one per cell."""
+    named = {k: c for k, c in cols.items() if k != LINE and not k.startswith("Unnamed:")}
+    if not named or not len(lines):
+        return
+    same = np.ones(len(lines), dtype=bool)
+    for k, c in named.items():
+        if isinstance(c, Distinct):
+            at = np.flatnonzero(c.values == k)
+            same &= (c.codes == at[0]) if len(at) else False
+        else:
+            same &= (c.astype(str).str.strip() == k).to_numpy()
+        if not same.any():
+            return
+    raise DataError([Issue(file, int(ln), None, None,
+                           "this line repeats the header (two exports pasted one below the other?); delete it",
+                           code=Code.REPEATED_HEADER_ROW) for ln in lines[same]])
 
 
 def _all_missing(c: pd.Series | Distinct) -> bool:
@@ -245,6 +266,8 @@ def _read_csv_fast(text: str, delim: str, path: Path) -> tuple[pd.DataFrame, dic
 
 
 def _read_csv(text: str, path: Path) -> tuple[pd.DataFrame, dict[str, Distinct]]:
+    if "\r" in text and "\n" not in text:  # classic Mac line ends (Excel's "CSV (Macintosh)"): lines end in CR
+        text = text.replace("\r", "\n")
     delim = _sniff_delimiter(text)
     fast = _read_csv_fast(text, delim, path)
     if fast is not None:

@@ -10,7 +10,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from pipeline.errors import DataError
+from pipeline.errors import Code, DataError
 from pipeline.ingest.load import LINE, decode_bytes, read_table, sha256_file
 
 
@@ -174,6 +174,43 @@ def test_crlf_line_endings(tmp_path):
     p = _csv(tmp_path, "patient_id,age\r\nP01,60\r\n\r\nP02,70\r\n")
     assert _records(p) == [{"patient_id": "P01", "age": "60", LINE: 2},
                            {"patient_id": "P02", "age": "70", LINE: 4}]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_classic_mac_line_endings(tmp_path, quoted):
+    """Excel's "CSV (Macintosh)" ends lines in a bare CR: read like LF, quoted cells or not (with a quote
+    the careful reader ran, and stopped at line 1 with the csv module's message)."""
+    note = '"a, b"' if quoted else "ab"
+    p = _csv(tmp_path, f"patient_id,note\rP01,{note}\r\rP02,x\r")
+    assert _records(p) == [{"patient_id": "P01", "note": note.strip('"'), LINE: 2},
+                           {"patient_id": "P02", "note": "x", LINE: 4}]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_repeated_header_line_is_one_issue_per_line(tmp_path, quoted):
+    """Two exports pasted one below the other: the second header is named once, at its line, not as a
+    wrong value in every column."""
+    head = '"patient_id","age"' if quoted else "patient_id, age"
+    p = _csv(tmp_path, f"patient_id,age\nP01,60\n{head}\nP02,70\n\npatient_id,age\n")
+    with pytest.raises(DataError) as err:
+        read_table("patients", p)
+    assert [(i.file, i.row, i.column, i.code) for i in err.value.issues] == [
+        ("patients.csv", 3, None, Code.REPEATED_HEADER_ROW), ("patients.csv", 6, None, Code.REPEATED_HEADER_ROW)]
+    assert "repeats the header" in err.value.issues[0].rule
+
+
+def test_a_line_holding_some_column_names_is_data(tmp_path):
+    p = _csv(tmp_path, "patient_id,age\nP01,60\npatient_id,70\n")
+    assert _records(p)[1] == {"patient_id": "patient_id", "age": "70", LINE: 3}
+
+
+def test_a_repeated_header_in_a_sheet(tmp_path):
+    p = tmp_path / "p.xlsx"
+    wb = openpyxl.Workbook()
+    for row in (["patient_id", "age"], ["P01", 60], ["patient_id", "age"], ["P02", 70]):
+        wb.active.append(row)
+    wb.save(p)
+    assert (_only_issue(p).row, _only_issue(p).code) == (3, Code.REPEATED_HEADER_ROW)
 
 
 def test_cells_stay_text_and_blank_is_missing(tmp_path):
