@@ -51,8 +51,10 @@ class Labels(_Strict):
 
 class _Outcome(_Strict):
     name: str = Field(..., min_length=1, max_length=120)
-    #: fixed | random | rule ("fixed if heterogeneity p >= 0.10 and I2 <= 50%, random otherwise").
-    model: Literal["fixed", "random", "rule"] = "rule"
+    #: fixed | random | rule ("fixed if heterogeneity p >= 0.10 and I2 <= 50%, random otherwise"). Random
+    #: by default: a model chosen before the data are seen (Cochrane Handbook 10.10.4.1); the rule, which
+    #: picks the model from the heterogeneity test, is there for studies that pre-specified it.
+    model: Literal["fixed", "random", "rule"] = "random"
     #: Random-effects tau2 estimator.
     random_method: Literal["DL", "REML"] = "DL"
     #: Optional column of the studies table whose values define subgroups.
@@ -80,11 +82,11 @@ class Generic(_Outcome):
 
 
 class Proportion(_Outcome):
-    """Single-arm proportions pooled on the logit or Freeman-Tukey scale (random effects by default)."""
+    """Single-arm proportions pooled on the logit or Freeman-Tukey scale (random effects by default, as
+    every outcome)."""
 
     type: Literal["proportion"]
     transform: Literal["logit", "freeman_tukey"] = "logit"
-    model: Literal["fixed", "random", "rule"] = "random"
     columns: ProportionColumns
 
 

@@ -236,3 +236,16 @@ def test_single_study_and_not_estimable_outcomes(tmp_path):
     assert rr["k"] == 0 and rr["note"] == "no study is estimable"
     se = (math.log(0.9) - math.log(0.5)) / (2 * 1.959963984540054)  # one study: the pooled value is the study
     assert hr["k"] == 1 and _close(hr["estimate"], 0.7) and _close(hr["se"], se) and hr["pi_low"] is None
+
+
+def test_the_model_defaults_to_random_effects_not_the_rule(tmp_path):
+    """An outcome without `model:` is pooled by random effects (chosen before the data are seen); the
+    heterogeneity rule applies only when configured: same numbers as `model: random`, no model_choice."""
+    cfg = yaml.safe_load((ROOT / "config" / "meta_bcg.yaml").read_text(encoding="utf-8"))
+    cfg["studies"] = str((ROOT / "config" / cfg["studies"]).resolve())
+    cfg["outcomes"] = [cfg["outcomes"][0]]
+    del cfg["outcomes"][0]["model"]
+    path = tmp_path / "meta.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    a = _run(path, tmp_path / "out", "--no-figures")["analyses"][0]
+    assert a["model"] == "random" and a["model_choice"] is None and a["method"] == "M-H, Random (DL)"
