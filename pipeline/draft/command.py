@@ -11,6 +11,7 @@ import click
 import yaml
 
 from pipeline.config import config_from_dict
+from pipeline.draft.decisions import decisions
 from pipeline.draft.propose import draft_config
 from pipeline.draft.writer import render_draft, summary
 from pipeline.errors import ConfigError, UserError
@@ -40,6 +41,9 @@ def init_command(patients: str, assessments: str | None, adverse_events: str | N
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(text, encoding="utf-8")
     click.echo(f"mmcohort init: {summary(draft)} -> {out_path}", err=True)
+    if decisions(draft).source_note:
+        click.echo("mmcohort init: DECIDE: response.source (the export holds more than one kind of response; "
+                   "see the draft)", err=True)
     for t in draft.tables.values():
         for m in t.missing_required:
             click.echo(f"mmcohort init: CHECK: no header found for the required {t.table} column {m}", err=True)

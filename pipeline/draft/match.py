@@ -19,6 +19,7 @@ from pipeline.draft.profile import Profile, ValueMatch, match_values
 from pipeline.draft.synonyms import synonym_index
 
 FIT_SHARE = 0.8  # below this share of fitting values a proposal is marked CHECK
+_RATIO = re.compile(r"κ/λ|λ/κ|kappa/lambda|lambda/kappa|比值|比率|ratio")  # on the folded header
 _UNIT_ALIASES = {"岁": "years", "周岁": "years", "year": "years", "yrs": "years", "y": "years", "iu/l": "u/l"}
 
 
@@ -77,6 +78,8 @@ def header_candidates(header: str, table: str) -> list[Candidate]:
         col, syn = index[stem]
         return [Candidate(header, col, 2.5, [f"matched header synonym '{syn}' (unit '{_unit_of(header)}' set aside)"])]
     hay = stem or key
+    if _RATIO.search(key):  # the κ/λ ratio is no column of the contract, though it contains 游离轻链κ
+        return []
     hits = [(len(k), col, syn) for k, (col, syn) in index.items() if has_cjk(k) and len(k) >= 2 and k in hay]
     if not hits:
         return []

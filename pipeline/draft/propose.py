@@ -53,6 +53,7 @@ class TableDraft:
     missing_required: list[str] = field(default_factory=list)
     missing_hints: dict[str, list[str]] = field(default_factory=dict)  # required column -> headers whose values fit
     sheets: list[str] = field(default_factory=list)
+    filled: set[str] = field(default_factory=set)  # canonical columns placed on a header with values
     last_date: dt.date | None = None  # latest last_contact_date (patients), for a default cut-off
 
 
@@ -163,6 +164,7 @@ def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str 
                                   f"{found[0].canonical} word: listed in deid_allow")
         cands += found
     _resolve(cands, {h: i for i, h in enumerate(headers)}, td)
+    td.filled = {c.canonical for h, c in td.active.items() if profiles[h].n}
     unplaced = [h for h in headers if h not in td.active and h not in td.left_out]
     names: set[str] = set()
     placed = {c.canonical for c in td.active.values()}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.draft.decisions import Decisions, decisions
 from pipeline.draft.match import Candidate
 from pipeline.draft.propose import Draft, Extra, TableDraft
 
@@ -169,6 +170,15 @@ def _extras_block(d: Draft) -> list[str]:
     return lines
 
 
+def _decisions_block(dec: Decisions) -> list[str]:
+    lines = ["# What the export cannot decide (DECIDE: choose before the analysis; the rest: change if needed)."]
+    if dec.time_zero:
+        lines.append(_clean(f"# {dec.time_zero}"))
+    if dec.source_note:
+        lines += ["response:", _line("  source: auto", dec.source_note, 20)]
+    return [*lines, _clean(f"# {dec.defaults}")]
+
+
 def render_draft(d: Draft, out: Path) -> str:
     """The drafted config as YAML text (paths relative to ``out``'s folder)."""
     lines = _header_block(d, out)
@@ -187,6 +197,7 @@ def render_draft(d: Draft, out: Path) -> str:
         lines += ["", _line(f"deid_allow: [{', '.join(scalar(h) for h in dict.fromkeys(allow))}]",
                             "CHECK: the identifier guard's person-name test fires on these columns, but their "
                             "values are all known category words (see columns)", 20)]
+    lines += ["", *_decisions_block(decisions(d))]
     lang_why = "most headers are Chinese" if d.language == "zh" else "the headers are not Chinese"
     lines += ["", "report:", _line(f"  language: {d.language}", lang_why, 20)]
     return "\n".join(lines) + "\n"

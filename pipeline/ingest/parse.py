@@ -131,7 +131,8 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     txt, _, miss = _text_and_missing(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    is_dt = pd.Series([isinstance(v, dt.date | pd.Timestamp) for v in s], index=s.index, dtype=bool)
+    # pd.NaT is a datetime too (a blank cell of an xlsx date column): it is missing, not a date
+    is_dt = pd.Series([isinstance(v, dt.date | pd.Timestamp) for v in s], index=s.index, dtype=bool) & ~miss
     if is_dt.any():
         out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
     txt = txt.where(~is_dt & ~miss)

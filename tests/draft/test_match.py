@@ -59,9 +59,18 @@ def test_patients_headers(header, canonical, score):
     ("assessments", "Free kappa (mg/L)", "flc_kappa_mg_l"), ("assessments", "24小时尿M蛋白(mg/24h)", "urine_m_mg_24h"),
     ("adverse_events", "不良事件", "term"), ("adverse_events", "CTCAE分级", "grade"),
     ("adverse_events", "发生日期", "onset_date"), ("adverse_events", "研究编号", "patient_id"),
+    ("assessments", "血清游离轻链κ(mg/L)", "flc_kappa_mg_l"), ("assessments", "血清游离轻链λ(mg/L)", "flc_lambda_mg_l"),
+    ("assessments", "游离轻链κ", "flc_kappa_mg_l"), ("assessments", "sFLC-λ (mg/L)", "flc_lambda_mg_l"),
 ])
 def test_other_tables_headers(table, header, canonical):
     assert [c.canonical for c in header_candidates(header, table)] == [canonical]
+
+
+@pytest.mark.parametrize("header", ["血清游离轻链κ/λ", "血清游离轻链κ/λ比值", "游离轻链比值(κ/λ)", "sFLC κ/λ ratio",
+                                    "FLC ratio"])
+def test_a_light_chain_ratio_is_no_light_chain_column(header):
+    """The κ/λ ratio is not in the contract: it must not be proposed as the κ (or λ) concentration."""
+    assert header_candidates(header, "assessments") == []
 
 
 def test_unknown_header_has_no_candidate():

@@ -133,3 +133,21 @@ def test_cells_are_what_pandas_read_excel_gives(tmp_path):
     cells, _ = read_sheet(p, None)
     pd.testing.assert_frame_equal(cells, pd.read_excel(p, header=None, dtype=object, engine="openpyxl"))
     assert cells.shape == (6, 6)
+
+
+def test_date_column_with_an_empty_cell_parses(tmp_path):
+    """A death-date column of date cells with a blank (a patient alive): pandas makes the column datetime64
+    with NaT for the blank, which the date parser must read as missing, not crash on."""
+    from pipeline.ingest.parse import parse_date
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "death"])
+    ws.append(["P1", dt.datetime(2021, 3, 4)])
+    ws.append(["P2", None])
+    ws.append(["P3", dt.datetime(2022, 1, 2)])
+    wb.save(tmp_path / "p.xlsx")
+    frame = read_table("patients", tmp_path / "p.xlsx").frame
+    dates, bad = parse_date(frame["death"])
+    assert list(dates) == [pd.Timestamp("2021-03-04"), pd.NaT, pd.Timestamp("2022-01-02")]
+    assert not bad.any()
