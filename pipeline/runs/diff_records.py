@@ -3,6 +3,10 @@
 Both runs' validated tables (derived/patients, assessments, adverse_events) are cut at the earlier cut-off
 again and compared record by record, keyed as ``RECORD_KEYS`` says: a corrected date or a late-entered
 assessment shows as exactly that record, column, old -> new value.
+
+One difference is follow-up, not a record that changed: a patient seen after the earlier cut-off has, cut
+there, the cut-off as last contact (``apply_cutoff``), where the earlier run has the last contact before it.
+Such a ``last_contact_date`` is left out of the changes and its patients listed in ``followed_past_as_of``.
 """
 from __future__ import annotations
 
@@ -24,8 +28,9 @@ RECORD_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _as_of(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> dict[str, pd.DataFrame]:
-    """Text tables cut at ``cutoff`` with the pipeline's own rule, back to text."""
+def _as_of(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> tuple[dict[str, pd.DataFrame], set[str]]:
+    """Text tables cut at ``cutoff`` with the pipeline's own rule, back to text, and the patients whose
+    last contact the cut moved to ``cutoff`` (seen, progressed or dead after it)."""
     tabs = {}
     for name, df in tables.items():
         df = df.copy()
@@ -45,7 +50,26 @@ def _as_of(tables: dict[str, pd.DataFrame], cutoff: dt.date) -> dict[str, pd.Dat
             if col.endswith("_date"):
                 df[col] = df[col].dt.strftime("%Y-%m-%d")
         out[name] = df.fillna("").astype(str).reset_index(drop=True)
-    return out
+    p, lc = out["patients"], "last_contact_date"
+    if lc not in tables["patients"] or "patient_id" not in tables["patients"]:
+        return out, set()
+    was = tables["patients"].drop_duplicates("patient_id").set_index("patient_id")[lc]
+    return out, set(p.loc[p[lc].to_numpy() != was.reindex(p["patient_id"]).fillna("").to_numpy(), "patient_id"])
+
+
+def _drop_follow_up(d: dict, followed: set[str]) -> list[str]:
+    """Take the ``last_contact_date`` changes of ``followed`` patients out of the patients table's diff
+    ``d`` (follow-up past the cut-off, not a correction); returns those patients, sorted."""
+    moved, kept = [], []
+    for c in d["changed"]:
+        pid = c["key"]["patient_id"]
+        rest = [ch for ch in c["changes"] if not (ch["column"] == "last_contact_date" and pid in followed)]
+        if len(rest) < len(c["changes"]):
+            moved.append(pid)
+        if rest:
+            kept.append({**c, "changes": rest})
+    d["changed"] = kept
+    return sorted(moved)
 
 
 def _row_dict(r: pd.Series) -> dict:
@@ -109,20 +133,24 @@ def records_diff(a: Run, b: Run) -> dict:
     if "patients" not in a.derived or "patients" not in b.derived:
         return {"as_of": as_of.isoformat(), "available": False, "n_differences": None, "tables": {},
                 "note": "a run has no derived/patients.csv (made before mmcohort kept the cut-off tables)"}
-    tabs = {}
+    tabs, followed = {}, set()
     for side, r in (("a", a), ("b", b)):
         t = {}
         for n in names:
             other = b if side == "a" else a
             t[n] = r.derived.get(n, other.derived[n].iloc[0:0])
-        tabs[side] = _as_of(t, as_of)
-    out, total = {}, 0
+        tabs[side], seen_after = _as_of(t, as_of)
+        followed |= seen_after
+    out, total, moved = {}, 0, []
     for n in names:
         key = list(RECORD_KEYS[n])
         if not all(k in tabs["a"][n] and k in tabs["b"][n] for k in key):
             out[n] = {"key": key, "note": "key columns missing; not compared"}
             continue
         d = _diff_table(tabs["a"][n], tabs["b"][n], key)
+        if n == "patients":
+            moved = _drop_follow_up(d, followed)
         total += len(d["added"]) + len(d["removed"]) + len(d["changed"])
         out[n] = d
-    return {"as_of": as_of.isoformat(), "available": True, "n_differences": total, "tables": out}
+    return {"as_of": as_of.isoformat(), "available": True, "n_differences": total, "tables": out,
+            "followed_past_as_of": moved}
