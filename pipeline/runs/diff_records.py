@@ -7,6 +7,8 @@ assessment shows as exactly that record, column, old -> new value.
 One difference is follow-up, not a record that changed: a patient seen after the earlier cut-off has, cut
 there, the cut-off as last contact (``apply_cutoff``), where the earlier run has the last contact before it.
 Such a ``last_contact_date`` is left out of the changes and its patients listed in ``followed_past_as_of``.
+Two patient columns have no date to cut at (``UNDATED_COURSE``): when the runs' cut-offs differ, a change in
+them is marked ``"undated": true``, as it may be follow-up after the earlier cut-off rather than a correction.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from pipeline.runs.read import Run
 #: Patient columns ``apply_cutoff`` reads; added empty when an old run's table lacks them.
 _CUTOFF_PATIENT_COLUMNS = ("index_date", "death_date", "death_cause", "progression_date", "new_therapy_date",
                            "last_contact_date")
+#: Patient columns that describe the course up to the export and carry no date (docs/CONTRACT.md).
+UNDATED_COURSE = ("cycles", "best_response")
 #: Tables compared record by record, with their keys.
 RECORD_KEYS: dict[str, tuple[str, ...]] = {
     "patients": ("patient_id",),
@@ -127,6 +131,14 @@ def _diff_table(ta: pd.DataFrame, tb: pd.DataFrame, key: list[str]) -> dict:
     return res
 
 
+def _mark_undated(d: dict) -> None:
+    """Mark the changes of ``UNDATED_COURSE`` columns in the patients table's diff ``d``."""
+    for c in d["changed"]:
+        for ch in c["changes"]:
+            if ch["column"] in UNDATED_COURSE:
+                ch["undated"] = True
+
+
 def records_diff(a: Run, b: Run) -> dict:
     as_of = min(a.cutoff, b.cutoff)
     names = [n for n in RECORD_KEYS if n in a.derived or n in b.derived]
@@ -150,6 +162,8 @@ def records_diff(a: Run, b: Run) -> dict:
         d = _diff_table(tabs["a"][n], tabs["b"][n], key)
         if n == "patients":
             moved = _drop_follow_up(d, followed)
+            if a.cutoff != b.cutoff:
+                _mark_undated(d)
         total += len(d["added"]) + len(d["removed"]) + len(d["changed"])
         out[n] = d
     return {"as_of": as_of.isoformat(), "available": True, "n_differences": total, "tables": out,

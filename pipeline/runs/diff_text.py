@@ -166,7 +166,8 @@ def _record_rows(x: dict, t: dict[str, str]) -> list[list[object]]:
     rows = []
     for c in x["changed"]:
         key = ", ".join(c["key"][k] for k in x["key"])
-        rows += [[t["changed"], key, ch["column"], ch["old"], ch["new"]] for ch in c["changes"]]
+        rows += [[t["changed_undated" if ch.get("undated") else "changed"], key, ch["column"], ch["old"], ch["new"]]
+                 for ch in c["changes"]]
     for k in ("added", "removed"):
         for r in x[k]:
             key = ", ".join(r.get(c, "") for c in x["key"])
@@ -199,6 +200,8 @@ def _records(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
             if x[k]:
                 out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(_esc(c) for c in x[k])}", ""]
         out += _table(["", t["record"], t["column"], t["old"], t["new_val"]], _record_rows(x, t), limit, t["more"])
+        if any(ch.get("undated") for c in x["changed"] for ch in c["changes"]):
+            out += [t["undated_note"].format(d=rec["as_of"]), ""]
     return out
 
 

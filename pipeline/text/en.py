@@ -656,6 +656,10 @@ WORDS: dict[str, str] = {
     "compare.flag_removed": (
         "REMOVED: {n} patient(s) of run A are not in run B (consent withdrawn, or left out of "
         "the export?); every number below is without them: {ids}"),
+    "compare.changed_undated": "changed (undated)",
+    "compare.undated_note": (
+        "(undated): cycles and best_response describe the course up to the export and carry no date: such a "
+        "change may be follow-up after {d} rather than a correction."),
     "compare.records_na": "Not compared: {note}.",
     "compare.record": "record",
     "compare.column": "column",

@@ -606,6 +606,8 @@ WORDS: dict[str, str] = {
         "患者名单见 JSON 的 records.followed_past_as_of）。"),
     "compare.flag_removed": (
         "已移除：运行 A 中的 {n} 名患者不在运行 B 中（撤回知情同意，或导出时遗漏？）；以下所有数字均不含这些患者：{ids}"),
+    "compare.changed_undated": "修改（无日期）",
+    "compare.undated_note": "（无日期）：cycles 与 best_response 描述截至导出时的病程，没有日期：这类修改可能是 {d} 之后的随访，而非更正。",
     "compare.records_na": "未比较：{note}。",
     "compare.record": "记录",
     "compare.column": "列",

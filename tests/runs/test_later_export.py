@@ -23,10 +23,11 @@ C4 = dt.date(2023, 12, 31)
 
 
 def _later_export(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """P04 and P07 seen again in the autumn (last contact after C3); P06's last contact corrected back
-    to 2023-05-15 (a data fix before C3)."""
+    """P04 and P07 seen again in the autumn (last contact after C3), P07 two more cycles; P06's last contact
+    corrected back to 2023-05-15 (a data fix before C3)."""
     f = {k: v.copy() for k, v in frames.items()}
     p = f["patients"]
+    p.loc[p["patient_id"] == "P07", "cycles"] += 2
     p.loc[p["patient_id"].isin(["P04", "P07"]), "last_contact_date"] = "2023-11-20"
     p.loc[p["patient_id"] == "P06", "last_contact_date"] = "2023-05-15"
     return f
@@ -40,15 +41,21 @@ def test_follow_up_past_the_earlier_cutoff_is_not_a_changed_record(tmp_path):
     d = compare_runs(load_run(old), load_run(new))
     rec = d["records"]
     # the only record that differs up to C3 is the corrected one
+    cycles = str(frames["patients"].set_index("patient_id").at["P07", "cycles"])
     assert rec["tables"]["patients"]["changed"] == [
         {"key": {"patient_id": "P06"},
-         "changes": [{"column": "last_contact_date", "old": "2023-06-01", "new": "2023-05-15"}]}]
-    assert rec["n_differences"] == 1
+         "changes": [{"column": "last_contact_date", "old": "2023-06-01", "new": "2023-05-15"}]},
+        # cycles has no date: not cut at C3, and marked so
+        {"key": {"patient_id": "P07"},
+         "changes": [{"column": "cycles", "old": cycles, "new": str(int(cycles) + 2), "undated": True}]}]
+    assert rec["n_differences"] == 2
     # P04 and P07 were followed past C3; P03 (last contact after C3 in both exports) is not a change
     assert rec["followed_past_as_of"] == ["P04", "P07"]
     md = format_comparison(d)
     assert "| changed | P06 | last_contact_date | 2023-06-01 | 2023-05-15 |" in md
-    assert "| P07 |" not in md.split("## Records")[1]
+    assert f"| changed (undated) | P07 | cycles | {cycles} | {int(cycles) + 2} |" in md
+    assert "may be follow-up after 2023-06-30 rather than a correction" in md
+    assert "| P07 | last_contact_date" not in md
     assert "2 patient(s) seen after 2023-06-30" in md
     # the run's own changes_since_previous says the same
     saved = json.loads((new / "changes_since_previous.json").read_text(encoding="utf-8"))
