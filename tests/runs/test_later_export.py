@@ -94,3 +94,24 @@ def test_a_patient_missing_from_the_later_export_is_flagged_first_and_said_at_ru
     report = (new / "report.md").read_text(encoding="utf-8")
     assert [p["patient_id"] for p in d["patients"]["added"]] == ["P12"]
     assert f"1 patient(s) added, 1 removed, {len(d['flags']) - 1} headline flag(s)" in report
+
+
+def test_a_changed_export_at_the_same_cutoff_is_refused_and_replace_says_what_it_overwrites(tmp_path):
+    frames = cohort_frames()
+    out, cli = tmp_path / "reports", CliRunner()
+    paths = write_export(tmp_path / "export", frames)
+    assert cli.invoke(main, _args(paths, C3, out)).exit_code == 0
+    run = out / "mm_cutoff-2023-06-30"
+    before = (run / "results.json").read_bytes()
+    write_export(tmp_path / "export", _later_export(frames))  # the same file names, new contents
+    res = cli.invoke(main, _args(paths, C3, out))
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "different inputs (the patients file changed)" in res.stderr and "--replace" in res.stderr
+    assert (run / "results.json").read_bytes() == before
+    res = cli.invoke(main, [*_args(paths, C3, out), "--replace"])
+    assert res.exit_code == 0, res.output
+    assert "--replace: the run mm_cutoff-2023-06-30, made from different inputs (the patients file changed), " \
+           "will be overwritten" in res.stderr
+    assert (run / "results.json").read_bytes() != before
+    res = cli.invoke(main, [*_args(paths, C3, out), "--replace"])  # the same inputs again: nothing to say
+    assert res.exit_code == 0 and "--replace:" not in res.stderr
