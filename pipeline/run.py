@@ -95,7 +95,10 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
     started = time.perf_counter()
     check_output_folder(config, Path(out_root))
     prep = prepare(config)
-    guard_existing_run(Path(out_root) / config.run_name, config, prep.raw, replace)
+    replaced = guard_existing_run(Path(out_root) / config.run_name, config, prep.raw, replace)
+    if replaced:
+        log.warning("--replace: the run %s, made from different inputs (%s changed), will be overwritten; "
+                    "its results are not kept", config.run_name, replaced)
     with stage("derive") as c:
         derived = derive(prep.tables, config)
         c["response source"] = derived.response.source

@@ -227,7 +227,8 @@ def provenance(ctx: Context) -> list[dict]:
         out.append({"kind": "p", "text": t("prov_changes", lang, name=prev.get("folder", ""),
                                            cutoff=prev.get("cutoff", ""), added=len(pats.get("added") or []),
                                            removed=len(pats.get("removed") or []),
-                                           flags=len(ctx.changes.get("flags") or []))})
+                                           flags=sum(f.get("kind") != "patients_removed"
+                                                     for f in ctx.changes.get("flags") or []))})
     return out
 
 

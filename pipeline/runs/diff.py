@@ -62,7 +62,11 @@ def changes_since_previous(out_root: Path | str, folder: Path | str, study: str,
     new = load_run(folder)
     if name is not None:
         new.folder = new.folder.with_name(name)
-    return compare_runs(old, new)
+    d = compare_runs(old, new)
+    if d["patients"]["removed"]:
+        log.warning("%d patient(s) of the previous run %s are not in this run (withdrawn, or left out of the "
+                    "export?): see changes_since_previous.md", len(d["patients"]["removed"]), prev.name)
+    return d
 
 
 # ------------------------------------------------------------------------------------------- comparing
@@ -268,6 +272,10 @@ def compare_runs(a: Run, b: Run, force: bool = False) -> dict:
     changed_bor = adsl_a[["bor"]].join(adsl_b[["bor"]], how="inner", lsuffix="_a", rsuffix="_b").sort_index()
     changed_bor = changed_bor[changed_bor["bor_a"] != changed_bor["bor_b"]]
     headline, flags = _headline(a, b)
+    removed = sorted(ids_a - ids_b)
+    if removed:  # a patient silently dropped from an export changes every number: first of the flags
+        flags.insert(0, {"kind": "patients_removed", "what": "patients", "a": len(ids_a), "b": len(ids_b),
+                         "patient_ids": removed})
     return {
         "study": b.study,
         "a": _run_summary(a),
@@ -277,7 +285,7 @@ def compare_runs(a: Run, b: Run, force: bool = False) -> dict:
         "config_changes": _config_changes(a, b),
         "patients": {
             "added": [{"patient_id": p, "index_date": adsl_b.at[p, "index_date"]} for p in sorted(new_ids)],
-            "removed": [{"patient_id": p, "index_date": adsl_a.at[p, "index_date"]} for p in sorted(ids_a - ids_b)],
+            "removed": [{"patient_id": p, "index_date": adsl_a.at[p, "index_date"]} for p in removed],
         },
         "progressions": _event_changes(adsl_a["prog"], adsl_b["prog"], a_cut, new_ids),
         "deaths": _event_changes(adsl_a["death_date"], adsl_b["death_date"], a_cut, new_ids),

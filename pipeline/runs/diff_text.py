@@ -23,6 +23,10 @@ def median_cell(r: dict | None) -> str:
     return "-" if r is None else fmt.plain_median_ci(r["median"], r["median_ci_low"], r["median_ci_high"])
 
 
+#: Patients named in the flag of removed patients at most (the Patients section and the JSON list all).
+FLAG_IDS = 20
+
+
 def _esc(v: object) -> str:
     return md_escape(v, cell=True)
 
@@ -47,6 +51,11 @@ def _table(head: list[str], rows: list[list[object]], limit: int | None = None, 
 
 
 def _flag_text(f: dict, t: dict[str, str]) -> str:
+    if f["kind"] == "patients_removed":
+        ids = f["patient_ids"]
+        shown = ", ".join(ids[:FLAG_IDS]) + ("" if len(ids) <= FLAG_IDS else ", " + t["more"].format(
+            n=len(ids) - FLAG_IDS))
+        return t["flag_removed"].format(n=len(ids), ids=shown)
     if f["kind"] in ("median_reached", "median_no_longer_reached"):
         return f"{f['what']}: {fmt.plain_num(f['a'])} -> {fmt.plain_num(f['b'])}"
     side = t["now_significant"] if f.get("now_significant") else t["now_not_significant"]
@@ -157,7 +166,8 @@ def _record_rows(x: dict, t: dict[str, str]) -> list[list[object]]:
     rows = []
     for c in x["changed"]:
         key = ", ".join(c["key"][k] for k in x["key"])
-        rows += [[t["changed"], key, ch["column"], ch["old"], ch["new"]] for ch in c["changes"]]
+        rows += [[t["changed_undated" if ch.get("undated") else "changed"], key, ch["column"], ch["old"], ch["new"]]
+                 for ch in c["changes"]]
     for k in ("added", "removed"):
         for r in x[k]:
             key = ", ".join(r.get(c, "") for c in x["key"])
@@ -172,6 +182,9 @@ def _records(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
     out = [f"## {t['records'].format(d=rec['as_of'])}", ""]
     if not rec["available"]:
         return out + [t["records_na"].format(note=rec.get("note", "")), ""]
+    followed = rec.get("followed_past_as_of") or []  # runs compared before it was kept have none
+    if followed:
+        out += [t["followed"].format(n=len(followed), d=rec["as_of"]), ""]
     if rec["n_differences"] == 0 and not any(x.get("columns_added") or x.get("columns_removed")
                                              for x in rec["tables"].values()):
         return out + [t["records_none"].format(d=rec["as_of"]), ""]
@@ -187,6 +200,8 @@ def _records(d: dict, t: dict[str, str], limit: int | None) -> list[str]:
             if x[k]:
                 out += [f"- {t['cols_' + k.split('_')[1]]}: {', '.join(_esc(c) for c in x[k])}", ""]
         out += _table(["", t["record"], t["column"], t["old"], t["new_val"]], _record_rows(x, t), limit, t["more"])
+        if any(ch.get("undated") for c in x["changed"] for ch in c["changes"]):
+            out += [t["undated_note"].format(d=rec["as_of"]), ""]
     return out
 
 

@@ -11,28 +11,37 @@ from pipeline.errors import UserError
 from pipeline.ingest.load import RawTable
 
 
-def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTable], replace: bool) -> None:
+def guard_existing_run(target: Path, config: StudyConfig, raw: dict[str, RawTable], replace: bool) -> str | None:
     """Refuse to overwrite a run of this cut-off made from other inputs or another config.
 
     A rerun on the same inputs and config reproduces the folder byte for byte, so it may replace it; a
     newer export run at an old cut-off would silently overwrite a submitted result, so it needs
-    ``--replace`` (or another ``--out``, then ``mmcohort compare``).
+    ``--replace`` (or another ``--out``, then ``mmcohort compare``). With ``replace``, returns what differs
+    ("the patients file", ...) for the run to say, or None when nothing does (or the old manifest is unreadable).
     """
     old = target / "manifest.json"
-    if replace or not old.exists():
-        return
-    m = _read_manifest(old)
+    if not old.exists():
+        return None
+    try:
+        m = _read_manifest(old)
+    except UserError:
+        if replace:
+            return None
+        raise
     before = {i["table"]: i["sha256"] for i in m.get("inputs", [])}
     now = {name: rt.sha256 for name, rt in raw.items()}
     changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
     config_changed = m.get("config") != json.loads(json.dumps(config.resolved(), default=str))
-    if changed or config_changed:
-        what = ", ".join(f"the {k} file" for k in changed) + (" and the config" if changed and config_changed
-                                                            else "the config" if config_changed else "")
-        raise UserError(
-            f"{target} already holds this cut-off's run, made from different inputs ({what} changed). "
-            "Rerun with --replace to overwrite it, or write to another --out and compare the two runs with "
-            "'mmcohort compare'.")
+    if not (changed or config_changed):
+        return None
+    what = ", ".join(f"the {k} file" for k in changed) + (" and the config" if changed and config_changed
+                                                        else "the config" if config_changed else "")
+    if replace:
+        return what
+    raise UserError(
+        f"{target} already holds this cut-off's run, made from different inputs ({what} changed). "
+        "Rerun with --replace to overwrite it, or write to another --out and compare the two runs with "
+        "'mmcohort compare'.")
 
 
 def _read_manifest(path: Path) -> dict:

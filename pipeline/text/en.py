@@ -616,7 +616,7 @@ WORDS: dict[str, str] = {
     "compare.notes": "Notes",
     "compare.config": "Config changes",
     "compare.flags": "Flags",
-    "compare.no_flags": "No p-value crossed 0.05 and no median changed between NR and a value.",
+    "compare.no_flags": "No patient removed, no p-value crossed 0.05 and no median changed between NR and a value.",
     "compare.pat_section": "Patients",
     "compare.added": "added",
     "compare.removed": "removed",
@@ -650,6 +650,16 @@ WORDS: dict[str, str] = {
     "compare.hr": "HR ({level}% CI)",
     "compare.records": "Records that differ up to {d}",
     "compare.records_none": "No record dated on or before {d} differs: the data up to that date are the same.",
+    "compare.followed": (
+        "{n} patient(s) seen after {d}: their last contact, cut at {d}, moved to it (follow-up, not a "
+        "correction; not listed below; the patients are in the JSON, records.followed_past_as_of)."),
+    "compare.flag_removed": (
+        "REMOVED: {n} patient(s) of run A are not in run B (consent withdrawn, or left out of "
+        "the export?); every number below is without them: {ids}"),
+    "compare.changed_undated": "changed (undated)",
+    "compare.undated_note": (
+        "(undated): cycles and best_response describe the course up to the export and carry no date: such a "
+        "change may be follow-up after {d} rather than a correction."),
     "compare.records_na": "Not compared: {note}.",
     "compare.record": "record",
     "compare.column": "column",

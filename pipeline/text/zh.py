@@ -569,7 +569,7 @@ WORDS: dict[str, str] = {
     "compare.notes": "说明",
     "compare.config": "配置变化",
     "compare.flags": "提示",
-    "compare.no_flags": "没有 p 值跨越 0.05，也没有中位数在未达到 (NR) 与数值之间变化。",
+    "compare.no_flags": "没有患者被移除，没有 p 值跨越 0.05，也没有中位数在未达到 (NR) 与数值之间变化。",
     "compare.pat_section": "患者",
     "compare.added": "新增",
     "compare.removed": "移除",
@@ -601,6 +601,13 @@ WORDS: dict[str, str] = {
     "compare.hr": "HR ({level}% CI)",
     "compare.records": "截至 {d} 不同的记录",
     "compare.records_none": "截至 {d} 没有记录不同：该日期之前的数据相同。",
+    "compare.followed": (
+        "{n} 名患者在 {d} 之后仍有随访：按 {d} 截止，其末次联系日期移至该日（属新增随访，并非更正；下表不列出；"
+        "患者名单见 JSON 的 records.followed_past_as_of）。"),
+    "compare.flag_removed": (
+        "已移除：运行 A 中的 {n} 名患者不在运行 B 中（撤回知情同意，或导出时遗漏？）；以下所有数字均不含这些患者：{ids}"),
+    "compare.changed_undated": "修改（无日期）",
+    "compare.undated_note": "（无日期）：cycles 与 best_response 描述截至导出时的病程，没有日期：这类修改可能是 {d} 之后的随访，而非更正。",
     "compare.records_na": "未比较：{note}。",
     "compare.record": "记录",
     "compare.column": "列",
