@@ -28,6 +28,10 @@ def summary(ctx: Context) -> list[str]:
     """The summary's sentences: cohort, follow-up, ORR per main population, medians, immortal-time bias."""
     res, lang = ctx.res, ctx.lang
     out = [ctx.cohort_sentence, ctx.followup_sentence]
+    removed = ((ctx.changes or {}).get("patients") or {}).get("removed") or []
+    if removed:  # every number below changed with them: said where the reader starts, not only in provenance
+        prev = (ctx.changes or {}).get("a") or {}
+        out.insert(0, t("s_removed", lang, n=len(removed), name=prev.get("folder", ""), cutoff=prev.get("cutoff", "")))
     ev = res.rates[res.rates["endpoint"] == "ORR"] if not res.rates.empty else res.rates
     for pop in [p for p in dict.fromkeys(ev["population"]) if p.startswith("response-evaluable") or p == "all treated"]:
         r = ev[ev["population"] == pop].iloc[0]

@@ -186,6 +186,10 @@ WORDS: dict[str, str] = {
         "Every number of this report is in results.json; every table is in tables/ (CSV and tables.xlsx, and "
         "formatted in tables/tables.docx); figures are in figures/ (PNG 300 dpi and SVG); analysis datasets are in "
         "derived/."),
+    "s_removed": (
+        "Warning: {n} patient(s) of the previous run of this study ({name}, cut-off {cutoff}) are not in this "
+        "export, so no number here is comparable with that run until the export is checked; "
+        "changes_since_previous.md lists them."),
     "prov_changes": (
         "Changes since the previous run of this study ({name}, cut-off {cutoff}): {added} patient(s) added, "
         "{removed} removed, {flags} headline flag(s); details in changes_since_previous.md."),

@@ -170,6 +170,9 @@ WORDS: dict[str, str] = {
     "prov_outputs": (
         "本报告的全部数值见 results.json；全部表格见 tables/（CSV、tables.xlsx，以及排版好的 tables/tables.docx）；"
         "图见 figures/（PNG 300 dpi 与 SVG）；分析数据集见 derived/。"),
+    "s_removed": (
+        "警告：本研究上一次运行（{name}，截止日期 {cutoff}）中的 {n} 例患者不在本次导出数据中；在核查导出数据之前，本报告的"
+        "各项数字不能与上一次运行比较。名单见 changes_since_previous.md。"),
     "prov_changes": (
         "与本研究上一次运行（{name}，截止日期 {cutoff}）相比：新增患者 {added} 例，移除 {removed} 例，主要结果提示 "
         "{flags} 条；详见 changes_since_previous.md。"),

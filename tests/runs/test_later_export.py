@@ -94,6 +94,11 @@ def test_a_patient_missing_from_the_later_export_is_flagged_first_and_said_at_ru
     report = (new / "report.md").read_text(encoding="utf-8")
     assert [p["patient_id"] for p in d["patients"]["added"]] == ["P12"]
     assert f"1 patient(s) added, 1 removed, {len(d['flags']) - 1} headline flag(s)" in report
+    # ... and the summary opens with the removal, counted, not named
+    summary = report.split("## Summary\n\n")[1].split("\n## ")[0]
+    assert summary.startswith("- Warning: 1 patient(s) of the previous run of this study (mm_cutoff-2023-06-30, "
+                              "cut-off 2023-06-30) are not in this export")
+    assert "P07" not in summary
 
 
 def test_a_changed_export_at_the_same_cutoff_is_refused_and_replace_says_what_it_overwrites(tmp_path):
