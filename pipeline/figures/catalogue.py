@@ -28,7 +28,7 @@ from pipeline.figures.spec import FigureSpec, Omitted
 from pipeline.figures.swimmer import plot_swimmer, swimmer_data
 from pipeline.meta.words import ci_label
 from pipeline.text.fmt import level as ci_level
-from pipeline.text.i18n import t, words
+from pipeline.text.i18n import join, t, words
 
 
 def caption(key: str, lang: str, **kw: object) -> str:
@@ -95,7 +95,8 @@ def _response_specs(res: AnalysisResult, config: StudyConfig, lang: str,
         cap = caption("waterfall", tl, n=len(wf_all))
         if "followed_by" in res.adsl:
             fb = wf_all["patient_id"].map(res.adsl.set_index("patient_id")["followed_by"]).fillna("?").astype(str)
-            counts = ", ".join(f"{k.replace('dflc', 'dFLC')} {v}" for k, v in fb.value_counts().sort_index().items())
+            counts = join([f"{words(tl).get(f'measure.{k}', k)} {v}" for k, v in fb.value_counts().sort_index().items()],
+                          tl)
             cap += caption("waterfall_measures", tl, counts=counts)
         if len(wf) < len(wf_all):
             cap += caption("sampled", tl, k=len(wf), n=len(wf_all), by=caption("by_best_change", tl))

@@ -33,7 +33,7 @@ def forest_rows(comparisons: pd.DataFrame, landmark_comparisons: pd.DataFrame | 
             name = L.comparison_name(by, first.get("label"), lang)
             lm = first.get("landmark_days")
             if not missing(lm):
-                name = f"{name}, {L.tr('landmark_row', lang, L=int(lm))}"
+                name += L.tr("landmark_row", lang, L=int(lm))
             vs = first.get("hr_vs")
             if vs and not missing(vs):
                 a, _, b = str(vs).partition(" vs ")

@@ -71,7 +71,8 @@ def stats_text(comparison: Mapping | None, lang: str = "en", *, level: str) -> s
     lines = []
     if missing(c.get("p")):
         note = c.get("note")
-        lines.append(str(note) if note and not missing(note) else f"{L.tr('logrank_p', lang)}: —")
+        lines.append(L.comparison_note(str(note), lang) if note and not missing(note)
+                     else f"{L.tr('logrank_p', lang)}: —")
     else:
         lines.append(f"{L.tr('logrank_p', lang)} {fmt_p_eq(c['p'])}")
     if not missing(c.get("hr")):
@@ -157,7 +158,7 @@ def _draw_curve(ax: Axes, c: Curve, col: str, name: str, lang: str, *, show_ci: 
     med = km_median(f).estimate
     med_m = None if med is None else float(med) / M
     lab = (f"{name} (n = {f.n}; {L.tr('median', lang)} {fmt_median(med_m)}"
-           f"{'' if med_m is None else ' ' + L.tr('mo', lang)})")
+           f"{'' if med_m is None else ' ' + L.tr('mo', lang)})") if f.n else f"{name} (n = 0)"  # no 'median NR'
     (line,) = ax.plot(xs, ys, color=col, lw=1.7, label=lab, zorder=3)
     if show_ci:
         lo = np.r_[1.0, np.asarray(f.lower, dtype=float)]

@@ -24,7 +24,7 @@ from pipeline.text.i18n import (
 
 tr = t  # a figure label is looked up like any other word
 
-__all__ = ["comparison_name", "cov_name", "group_label", "group_name", "lower_first", "population_name", "pretty",
+__all__ = ["comparison_name", "comparison_note", "cov_name", "group_label", "group_name", "lower_first", "population_name", "pretty",
            "term_label", "tr"]
 
 
@@ -72,6 +72,32 @@ def group_label(by: str | None, group: object, lang: str = "en", label: str | No
     if g in ("yes", "no"):
         return f"{comparison_name(base, label, lang)}: {group_name(g, lang)}"
     return group_name(g, lang)
+
+
+#: The notes the analysis writes on a comparison (in English, by pipeline/analysis/survival.py and
+#: pipeline/stats/cox.py), recognised by their wording, so they are printed in the report's language.
+_NOTE_MONOTONE = re.compile(r"^monotone likelihood: every event occurred in a patient with the (highest|lowest) x")
+_NOTE_GROUPS = re.compile(r"^(\d+) groups: log-rank over all groups")
+_NOTE_NO_HR = ("hazard ratio not estimable", "x does not vary", "did not converge", "Cox model failed")
+
+
+def comparison_note(note: str, lang: str = "en") -> str:
+    """A comparison's note in ``lang``; a note of another wording as it is.
+
+    'not compared: log-rank test needs ...; found 1 ('>= 3')' names no raw group code in the report.
+    """
+    if note.startswith("not compared:"):
+        return t("note.not_compared", lang)
+    m = _NOTE_GROUPS.match(note)
+    if m:
+        return t("note.groups", lang, k=int(m.group(1)))
+    m = _NOTE_MONOTONE.match(note)
+    if m:
+        d = "up" if m.group(1) == "highest" else "down"
+        return t("note.monotone", lang, side=t(f"note.monotone_{d}", lang), limit=t(f"note.limit_{d}", lang))
+    if note.startswith(_NOTE_NO_HR):
+        return t("note.hr_not_estimable", lang)
+    return note
 
 
 #: The analysis' population labels and the key of their name ({0}: the number of cycles or the regimen).

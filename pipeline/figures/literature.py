@@ -19,7 +19,7 @@ PUBLISHED, COHORT = GROUP_COLOURS[0], GROUP_COLOURS[1]
 
 
 def _pct_ci(orr, lo, hi) -> str:
-    return f"{100 * orr:.1f} ({100 * lo:.1f}-{100 * hi:.1f})"
+    return f"{100 * orr:.1f} ({100 * lo:.1f}–{100 * hi:.1f})"
 
 
 def literature_rows(lit: dict, lang: str = "en") -> list[dict]:

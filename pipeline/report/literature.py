@@ -33,17 +33,17 @@ def literature_table(lit: dict, lang: str) -> T.DisplayTable:
     for s in lit["studies"]:
         star = "\u2020" if s["responders_from_pct"] else ""
         rows.append([s["name"], s["regimen"] or fmt.DASH, f"{s['responders']}/{s['n']}{star}",
-                     f"{fmt.fmt_prop(s['orr'])} ({fmt.fmt_prop(s['ci_low'])}-{fmt.fmt_prop(s['ci_high'])})",
+                     f"{fmt.fmt_prop(s['orr'])} ({fmt.fmt_prop(s['ci_low'])}–{fmt.fmt_prop(s['ci_high'])})",
                      fmt.fmt_g(s["median_pfs_months"]), fmt.fmt_g(s["median_os_months"]), s["reference"] or fmt.DASH])
     p, c = lit.get("pooled"), lit.get("cohort")
     if p:
         rows.append([t("lit_pooled", lang), fmt.DASH, f"k = {p['k']}",
-                     f"{fmt.fmt_prop(p['estimate'])} ({fmt.fmt_prop(p['ci_low'])}-{fmt.fmt_prop(p['ci_high'])})", fmt.DASH, fmt.DASH,
+                     f"{fmt.fmt_prop(p['estimate'])} ({fmt.fmt_prop(p['ci_low'])}–{fmt.fmt_prop(p['ci_high'])})", fmt.DASH, fmt.DASH,
                      fmt.DASH])
     if c and c.get("orr") is not None:
         pop = L.lower_first(L.population_name(c["population"], lang), lang)
         rows.append([t("lit_this_cohort", lang, pop=pop), fmt.DASH, f"{c['responders']}/{c['n']}",
-                     f"{fmt.fmt_prop(c['orr'])} ({fmt.fmt_prop(c['ci_low'])}-{fmt.fmt_prop(c['ci_high'])})",
+                     f"{fmt.fmt_prop(c['orr'])} ({fmt.fmt_prop(c['ci_low'])}–{fmt.fmt_prop(c['ci_high'])})",
                      fmt.fmt_median(c["median_pfs_months"]), fmt.fmt_median(c["median_os_months"]), fmt.DASH])
     return T.DisplayTable("literature", t("t_lit_table", lang), cols, rows, literature_notes(lit, lang))
 

@@ -57,10 +57,16 @@ class DisplayTable:
 def flow_table(steps: Sequence[FlowStep], lang: str) -> DisplayTable:
     rows = []
     for st in steps:
-        out = "" if st.excluded_label is None else f"{st.excluded_label.replace(chr(10), ' ')} (n = {st.excluded_n})"
-        rows.append([st.label.replace("\n", " "), str(st.n), out])
+        out = "" if st.excluded_label is None else t("flow_excluded_n", lang, label=_one_line(st.excluded_label, lang),
+                                                      n=st.excluded_n)
+        rows.append([_one_line(st.label, lang), str(st.n), out])
     return DisplayTable("patient_flow", t("t_flow", lang), [t("c_step", lang), t("c_n", lang), t("c_excluded", lang)],
                         rows)
+
+
+def _one_line(label: str, lang: str) -> str:
+    """A figure's box label on one line: its breaks as a space in English, as nothing in Chinese."""
+    return label.replace("\n", t("lang.line_join", lang))
 
 
 def table1_display(tab1: pd.DataFrame, lang: str) -> DisplayTable:
@@ -225,7 +231,8 @@ def comparison_display(by: str, label: str | None, surv: pd.DataFrame, comps: pd
         crow = c.iloc[0].to_dict() if c is not None and len(c) else {}
         for i, r in enumerate(s.to_dict(orient="records")):
             row = [L.tr(f"{ep}_short", lang) if i == 0 else "", L.group_label(by, r["group"], lang, label), str(int(r["n"])),
-                   str(int(r["events"])), fmt.fmt_median_ci(r["median"], r["median_ci_low"], r["median_ci_high"])]
+                   str(int(r["events"])),
+                   fmt.fmt_median_ci(r["median"], r["median_ci_low"], r["median_ci_high"]) if int(r["n"]) else fmt.DASH]
             if landmark:
                 row.append(f"{fmt.fmt_int(crow.get('n'))} ({fmt.fmt_int(crow.get('n_excluded_before_landmark'))})"
                            if i == 0 else "")
@@ -253,7 +260,7 @@ def comparison_display(by: str, label: str | None, surv: pd.DataFrame, comps: pd
               else []):
         note = r.get("note")
         if note and not fmt.missing(note):
-            notes.append(f"{L.tr(r['endpoint'], lang)}: {note}")
+            notes.append(t("fn_endpoint_note", lang, ep=L.tr(r["endpoint"], lang), note=L.comparison_note(str(note), lang)))
     key = f"{'landmark' if landmark else 'comparison'}_{by}"
     return DisplayTable(key, title, cols, rows, notes)
 

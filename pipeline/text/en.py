@@ -198,9 +198,9 @@ WORDS: dict[str, str] = {
     # report: this cohort beside published cohorts (literature:)
     "t_literature": "This cohort beside published cohorts",
     "s_literature": (
-        "ORR of this cohort, {pop}: {n}/{N} ({pct}%; {ci} {lo}-{hi}%). The pooled ORR of the {k} published cohorts "
-        "was {est}% ({ci} {plo}-{phi}%; DerSimonian-Laird random effects on the logit scale; I² = {i2}%)."),
-    "s_literature_one": "ORR of this cohort, {pop}: {n}/{N} ({pct}%; {ci} {lo}-{hi}%).",
+        "ORR of this cohort, {pop}: {n}/{N} ({pct}%; {ci} {lo}–{hi}%). The pooled ORR of the {k} published cohorts "
+        "was {est}% ({ci} {plo}–{phi}%; DerSimonian-Laird random effects on the logit scale; I² = {i2}%)."),
+    "s_literature_one": "ORR of this cohort, {pop}: {n}/{N} ({pct}%; {ci} {lo}–{hi}%).",
     "t_lit_table": "Published cohorts: response and median survival",
     "c_lit_study": "Cohort",
     "c_lit_regimen": "Regimen",
@@ -392,6 +392,17 @@ WORDS: dict[str, str] = {
     "hr": "HR",
     "ci": "{level}% CI",
     "groups_no_hr": "{k} groups; no single HR",
+    # a comparison's note (the analysis writes it in English; pipeline/figures/labels.py comparison_note)
+    "note.not_compared": "not compared: fewer than two groups have patients",
+    "note.groups": "{k} groups: log-rank over all groups; no single hazard ratio",
+    "note.monotone": ("monotone likelihood: every event occurred in a patient with the {side} x of its risk set "
+                      "(e.g. no events in one arm); the hazard ratio is {limit}, not estimable"),
+    "note.monotone_up": "highest",
+    "note.monotone_down": "lowest",
+    "note.limit_up": "infinite",
+    "note.limit_down": "zero",
+    "note.hr_not_estimable": "hazard ratio not estimable",
+    "fn_endpoint_note": "{ep}: {note}",
     "landmark_n": "Landmark day {L}: n = {n} ({x} excluded before it)",
     "landmark_title": "{ep} by {what}: landmark analysis at day {L}",
     "km_title_all": "{ep}",
@@ -406,7 +417,7 @@ WORDS: dict[str, str] = {
     "n": "n",
     "hr_ci": "HR ({level}% CI)",
     "p": "p",
-    "landmark_row": "landmark day {L}",
+    "landmark_row": ", landmark day {L}",
     "not_estimable": "not estimable",
     "immortal_dagger": "† immortal-time bias: the grouping accrues after time zero; see the landmark row",
     # figures: waterfall
@@ -446,6 +457,8 @@ WORDS: dict[str, str] = {
     "flow_fewer_detail": "Fewer than {k} cycles:\n{lines}",
     "flow_died": "{n} died",
     "flow_alive": "{n} alive",
+    "flow_excluded_n": "{label} (n = {n})",
+    "lang.line_join": " ",
     # figures: further endpoints and competing risks
     "RSD": "Duration of response",
     "TTNT": "Time to next treatment",
@@ -502,6 +515,11 @@ WORDS: dict[str, str] = {
         "M-protein, dFLC or marrow plasma cells, per IMWG 2016), one bar per patient with a raw value (n = {n}), "
         "coloured by best overall response. Dashed lines: −50% (PR) and −90% (VGPR) thresholds."),
     "cap.waterfall_measures": " Measure followed (patients): {counts}.",
+    "measure.serum": "serum",
+    "measure.urine": "urine",
+    "measure.serum+urine": "serum+urine",
+    "measure.dflc": "dFLC",
+    "measure.marrow": "marrow",
     "cap.sampled": (
         " Shown: {k} of the {n} patients, evenly spaced by {by} so the whole range appears (a plot of every "
         "patient would not be legible); every patient is in derived/adsl.csv."),

@@ -180,9 +180,9 @@ WORDS: dict[str, str] = {
     # report: this cohort beside published cohorts (literature:)
     "t_literature": "本队列与已发表队列的比较",
     "s_literature": (
-        "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}-{hi}%）。{k} 个已发表队列的合并 ORR 为 {est}%（{ci} {plo}-"
+        "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}–{hi}%）。{k} 个已发表队列的合并 ORR 为 {est}%（{ci} {plo}–"
         "{phi}%；DerSimonian-Laird 随机效应模型，logit 尺度；I² = {i2}%）。"),
-    "s_literature_one": "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}-{hi}%）。",
+    "s_literature_one": "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}–{hi}%）。",
     "t_lit_table": "已发表队列：疗效与中位生存",
     "c_lit_study": "队列",
     "c_lit_regimen": "方案",
@@ -353,6 +353,16 @@ WORDS: dict[str, str] = {
     "hr": "HR",
     "ci": "{level}% CI",
     "groups_no_hr": "{k} 组，无单一 HR",
+    # a comparison's note (the analysis writes it in English; pipeline/figures/labels.py comparison_note)
+    "note.not_compared": "未比较：有患者的组少于两个",
+    "note.groups": "{k} 组：Log-rank 检验比较全部组，无单一风险比",
+    "note.monotone": "单调似然：每次事件均发生于其风险集中 x 最{side}的患者（如某组无事件），风险比为{limit}，无法估计",
+    "note.monotone_up": "高",
+    "note.monotone_down": "低",
+    "note.limit_up": "无穷大",
+    "note.limit_down": "零",
+    "note.hr_not_estimable": "风险比无法估计",
+    "fn_endpoint_note": "{ep}：{note}",
     "landmark_n": "界标第 {L} 天：n = {n}（之前 {x} 例排除）",
     "landmark_title": "{ep}：按{what}分组的界标分析（第 {L} 天）",
     "km_title_all": "{ep}",
@@ -367,7 +377,7 @@ WORDS: dict[str, str] = {
     "n": "n",
     "hr_ci": "HR ({level}% CI)",
     "p": "P",
-    "landmark_row": "界标第 {L} 天",
+    "landmark_row": "，界标第 {L} 天",
     "not_estimable": "无法估计",
     "immortal_dagger": "† 不朽时间偏倚：分组在时间零点之后形成，请参考界标分析",
     # figures: waterfall
@@ -398,7 +408,7 @@ WORDS: dict[str, str] = {
     # figures: patient flow
     "flow_title": "患者流程",
     "flow_export": "数据导出中的患者",
-    "flow_cohort": "截止日期（{cutoff}）前开始治疗\n纳入生存分析",
+    "flow_cohort": "截止日期（{cutoff}）前开始治疗，\n纳入生存分析",
     "flow_evaluable": "可评估疗效\n（≥{k} 个周期）",
     "flow_extended": "≥{k} 个周期",
     "flow_after_cutoff": "排除：截止日期后\n才开始治疗",
@@ -407,6 +417,8 @@ WORDS: dict[str, str] = {
     "flow_fewer_detail": "少于 {k} 个周期：\n{lines}",
     "flow_died": "死亡 {n} 例",
     "flow_alive": "存活 {n} 例",
+    "flow_excluded_n": "{label}（n = {n}）",
+    "lang.line_join": "",
     # figures: further endpoints and competing risks
     "RSD": "缓解持续时间",
     "TTNT": "至下一线治疗时间",
@@ -460,6 +472,11 @@ WORDS: dict[str, str] = {
         "每例患者随访指标（依 IMWG 2016：血清或尿 M 蛋白、dFLC 或骨髓浆细胞）较基线的最佳变化百分比，每柱一例有原始"
         "数值的患者（n = {n}），颜色为最佳总体疗效。虚线：−50%（PR）与 −90%（VGPR）阈值。"),
     "cap.waterfall_measures": " 随访指标（例数）：{counts}。",
+    "measure.serum": "血清",
+    "measure.urine": "尿",
+    "measure.serum+urine": "血清+尿",
+    "measure.dflc": "dFLC",
+    "measure.marrow": "骨髓",
     "cap.sampled": (
         " 图中显示 {n} 例中的 {k} 例，按{by}等距抽取以覆盖全部范围（逐例绘制将无法辨认）；全部患者见 derived/adsl.c"
         "sv。"),

@@ -303,3 +303,68 @@ def test_figures_never_save_or_use_pyplot(result):
     before = plt.get_fignums()
     plot_response_by_cycle(res.by_cycle)
     assert plt.get_fignums() == before
+
+
+# --------------------------------------------------------------------------- words a clinician reads (figaudit)
+
+
+def _notes():
+    """The notes the analysis really writes: one group only, no events in one arm, three groups."""
+    from pipeline.analysis.survival import compare
+    t = np.array([1.0, 2, 3, 4, 5, 6])
+    e = np.array([1, 1, 1, 0, 0, 0])
+    one = compare(t, e, pd.Series([">= 3"] * 6), ">= 3", 0.95)["note"]
+    monotone = compare(t, e, pd.Series(["a", "a", "a", "b", "b", "b"]), "b", 0.95)["note"]
+    three = compare(t, e, pd.Series(["a", "b", "c", "a", "b", "c"]), None, 0.95)["note"]
+    return one, monotone, three
+
+
+def test_comparison_notes_read_in_the_report_language():
+    one, monotone, three = _notes()
+    assert "'>= 3'" in one and "monotone" in monotone and three.startswith("3 groups")
+    assert L.comparison_note(one, "en") == "not compared: fewer than two groups have patients"
+    assert L.comparison_note(monotone, "en") == monotone  # the English wording is kept
+    assert L.comparison_note(three, "en") == three
+    for note in (one, monotone, three):
+        zh = L.comparison_note(note, "zh")
+        assert not re.search(r"[A-Za-z]{4,}", zh.replace("Log-rank", "")), zh
+    assert L.comparison_note("something new", "zh") == "something new"
+
+
+def test_km_of_an_empty_group_says_no_median_and_no_raw_group_code():
+    from pipeline.analysis.survival import Curve, compare
+    from pipeline.stats import kaplan_meier
+    t = np.array([30.0, 60, 90, 120])
+    e = np.array([1, 0, 1, 0])
+    curves = [Curve("RSD", "cycles", "< 3", t[:0], e[:0], kaplan_meier(t[:0], e[:0])),
+              Curve("RSD", "cycles", ">= 3", t, e, kaplan_meier(t, e))]
+    comp = compare(t, e, pd.Series([">= 3"] * 4), ">= 3", 0.95) | {"group_by": "cycles", "endpoint": "RSD"}
+    for lang, words in (("en", "not compared: fewer than two groups"), ("zh", "未比较")):
+        fig = plot_km(curves, [0, 1, 2, 3, 4], comparison=comp, lang=lang, level="95")
+        texts = _texts(fig)
+        empty = [s for s in texts if "n = 0" in s]
+        assert empty and not any("NR" in s or "median" in s or "中位" in s for s in empty)
+        assert any(words in s for s in texts) and not any(">= 3" in s for s in texts)
+
+
+def test_chinese_forest_landmark_row_uses_a_chinese_comma(result):
+    res, _, _ = result
+    texts = [t.get_text() for t in plot_forest(res.comparisons, res.landmark_comparisons, level="95",
+                                               lang="zh").texts]
+    assert any("，界标第 56 天" in s for s in texts) and not any(", 界标" in s for s in texts)
+
+
+def test_chinese_waterfall_caption_names_the_measures_in_chinese(result):
+    import dataclasses
+    res, config, _ = result
+    codes = ["serum", "urine", "serum+urine", "marrow", "dflc"]
+    adsl = res.adsl.assign(followed_by=[codes[i % 5] for i in range(len(res.adsl))])
+    specs, _ = plan_figures(dataclasses.replace(res, adsl=adsl), config, lang="zh")
+    cap = next(s.caption for s in specs if s.name == "waterfall_best_change")
+    assert "随访指标（例数）：" in cap and "血清+尿" in cap and "、" in cap
+    assert not re.search(r"\b(serum|urine|marrow)\b", cap), cap
+
+
+def test_literature_figure_writes_its_intervals_with_an_en_dash():
+    from pipeline.figures.literature import _pct_ci
+    assert _pct_ci(0.379, 0.207, 0.577) == "37.9 (20.7–57.7)"

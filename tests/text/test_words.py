@@ -65,7 +65,7 @@ def test_both_languages_fill_in_the_same_values():
 def test_only_the_untranslated_tables_are_empty_in_english():
     empty = {k for k, v in en.WORDS.items() if not v}
     assert empty == {k for k in en.WORDS if k.startswith(("t1.", "ae."))} | {"w_zh_font"}
-    assert {k for k, v in zh.WORDS.items() if not v} == {"lang.sign_space"}  # '≥3 个周期': no space
+    assert {k for k, v in zh.WORDS.items() if not v} == {"lang.sign_space", "lang.line_join"}  # no space: "≥3 个周期"
 
 
 def test_rule_sources_of_the_imwg_engine_have_words():
