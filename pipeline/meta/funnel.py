@@ -46,7 +46,8 @@ def plot_funnel(a: dict, yi: np.ndarray, vi: np.ndarray, title: str | None = Non
         ax.set_xlabel(scale_word)
         se_of = t("meta.fn_log", lang, measure=a["measure"]) if log else scale_word
         ax.set_ylabel(t("meta.fn_se", lang, what=se_of))
-        ax.legend(loc="lower left", fontsize=7.5)
+        # below the axes: inside, the funnel's lines and the studies fill every corner
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=7.5)
         if title:
             ax.set_title(title, loc="left")
     return fig

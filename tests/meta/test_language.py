@@ -55,7 +55,7 @@ def _config(tmp_path: Path, src: str, **top) -> Path:
 
 def _texts(fig) -> list[str]:
     """Every text of a figure: figure texts, axis labels, titles, legend entries."""
-    out = [t.get_text() for t in fig.texts]
+    out = [t.get_text() for t in fig.texts] + [t.get_text() for lg in fig.legends for t in lg.get_texts()]
     for ax in fig.axes:
         out += [ax.get_xlabel(), ax.get_ylabel(), ax.get_title(loc="left")] + [t.get_text() for t in ax.texts]
         if ax.get_legend():
@@ -91,6 +91,19 @@ def test_english_figures_keep_revman_words(bcg_en):
     assert any(s.startswith("Test for overall effect: Z = 3.99") for s in texts)
     funnel = _texts(plot_funnel(a, *_yi_vi(a)))
     assert {"Risk Ratio", "SE(log RR)", "pseudo 95% CI limits", "pooled estimate"} <= set(funnel)
+
+
+def test_the_funnel_legend_sits_below_the_axes(bcg_en):
+    """Inside the axes the legend covered a pseudo-CI line (lower left): it is drawn below them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plot_funnel(bcg_en[0][0], *_yi_vi(bcg_en[0][0]))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    (ax,), (legend,) = fig.axes, fig.legends
+    assert ax.get_legend() is None
+    box, axes_box = legend.get_window_extent(renderer), ax.get_tightbbox(renderer)
+    assert box.y1 <= axes_box.y0  # entirely below the axes, their tick labels and x label
 
 
 def _yi_vi(a: dict):
