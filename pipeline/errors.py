@@ -42,6 +42,7 @@ class Code(StrEnum):
     CELL_TOO_LONG = "cell_too_long", "a cell holds more characters than Excel allows in one cell"
     WORKBOOK_TOO_LARGE = "workbook_too_large", "the workbook inflates to more than the size limit, or its sheet spans too many rows or cells"
     ZIP_BOMB = "zip_bomb", "a workbook part inflates far more than spreadsheet XML does"
+    MISSING_SHEET = "missing_sheet", "the workbook has no sheet of the configured name (inputs.sheet)"
     HIDDEN_SHEET = "hidden_sheet", "warning: the first sheet is hidden, so the first visible one was read"
     UNCACHED_FORMULA = "uncached_formula", "a formula cell whose result was never saved reads as empty"
     # de-identification (pipeline/ingest/deid.py)

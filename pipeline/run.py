@@ -63,7 +63,8 @@ def load_inputs(config: StudyConfig) -> dict[str, RawTable]:
     for name in TABLES:
         path = config.input_path(name)
         if path is not None:
-            raw[name] = read_table(name, path, sheet=config.inputs.sheet, encoding=config.inputs.encoding)
+            raw[name] = read_table(name, path, sheet=config.inputs.sheet_for(name), encoding=config.inputs.encoding,
+                                   sheet_key=config.inputs.sheet_key(name))
     return raw
 
 

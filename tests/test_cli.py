@@ -157,3 +157,20 @@ def test_end_to_end_subprocess(tmp_path, trio):
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == str(tmp_path / "reports" / "demo_cutoff-2023-06-30")
     assert (tmp_path / "reports" / "demo_cutoff-2023-06-30" / "validation.json").is_file()
+
+
+def test_a_sheet_the_workbook_lacks_exits_2_listing_its_sheets(tmp_path):
+    import pandas as pd
+
+    book = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(book) as xw:
+        pd.DataFrame({"a": [1]}).to_excel(xw, sheet_name="患者信息", index=False)
+        pd.DataFrame({"b": [1]}).to_excel(xw, sheet_name="疗效评估", index=False)
+    cfg = tmp_path / "study.yaml"
+    cfg.write_text("study: demo\ncutoff: 2023-06-30\ninputs:\n  patients: export.xlsx\n  assessments: export.xlsx\n"
+                   "  sheet: {patients: 患者信息, assessments: 疗效}\n", encoding="utf-8")
+    r = _invoke("validate", "--config", cfg)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "export.xlsx" in r.stderr
+    assert "inputs.sheet.assessments names the sheet '疗效', which the workbook does not have (its sheets: " \
+           "'患者信息', '疗效评估')" in r.stderr

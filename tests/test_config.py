@@ -239,3 +239,36 @@ def test_config_path_that_is_a_folder_or_huge(tmp_path):
     big = _write(tmp_path, MINIMAL + "#" * (2**20 + 1) + "\n")
     with pytest.raises(ConfigError, match="larger than 1024 kB"):
         load_config(big)
+
+
+SHEETS = "study: demo\ncutoff: 2023-06-30\ninputs:\n  patients: export.xlsx\n  assessments: {assessments}\n"
+
+
+def test_sheet_is_one_name_for_all_tables_or_a_name_per_table(tmp_path):
+    one = load_config(_write(tmp_path, SHEETS.format(assessments="export.xlsx") + "  sheet: data\n"))
+    assert (one.inputs.sheet_for("patients"), one.inputs.sheet_for("assessments")) == ("data", "data")
+    assert one.inputs.sheet_key("patients") == "inputs.sheet"
+    per = load_config(_write(tmp_path, SHEETS.format(assessments="export.xlsx")
+                             + "  sheet: {patients: 患者信息, assessments: 疗效评估}\n"))
+    assert per.inputs.sheet_for("patients") == "患者信息" and per.inputs.sheet_for("assessments") == "疗效评估"
+    assert per.inputs.sheet_for("adverse_events") is None
+    assert per.inputs.sheet_key("assessments") == "inputs.sheet.assessments"
+
+
+@pytest.mark.parametrize(("sheet", "assessments", "message"), [
+    ("{patients: a, patient: b}", "export.xlsx", "inputs.sheet: Value error, unknown table 'patient' in the sheet "
+                                                 "mapping (tables: patients, assessments, adverse_events)"),
+    ("{patients: a, assessments: b}", "assessments.csv", "sheet.assessments: assessments.csv is not an Excel "
+                                                         "workbook (.xlsx/.xlsm), it has no sheets; remove this entry"),
+    ("{adverse_events: c}", "export.xlsx", "sheet.adverse_events: no adverse_events file is given under inputs"),
+    ("{patients: 2023}", "export.xlsx", "the sheet name for patients must be text (got 2023; quote it)"),
+    ("2023", "export.xlsx", "give a sheet name (quoted if it reads as a number)"),
+    ("{patients: ''}", "export.xlsx", "empty sheet name for patients"),
+])
+def test_a_wrong_sheet_mapping_is_named(tmp_path, sheet, assessments, message):
+    assert message in _error(tmp_path, SHEETS.format(assessments=assessments) + f"  sheet: {sheet}\n")
+
+
+def test_one_sheet_name_with_a_csv_is_still_accepted(tmp_path):
+    cfg = load_config(_write(tmp_path, SHEETS.format(assessments="assessments.csv") + "  sheet: data\n"))
+    assert cfg.inputs.sheet == "data"

@@ -142,3 +142,50 @@ def test_a_cutoffs_run_from_other_inputs_is_not_overwritten_without_replace(tmp_
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     sha = {i["table"]: i["sha256"] for i in manifest["inputs"]}
     assert sha["patients"] == hashlib.sha256(paths["patients"].read_bytes()).hexdigest()
+
+
+def _one_workbook(tmp_path):
+    """The trio as one workbook, a sheet per table (as hospitals export it), plus the CSVs to compare."""
+    import io
+
+    import pandas as pd
+
+    from tests.trio import ADVERSE_EVENTS_CSV, ASSESSMENTS_CSV
+
+    paths = write_trio(tmp_path / "csv")
+    book = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(book) as xw:
+        for sheet, text in (("说明", "note\nnot data\n"), ("患者信息", PATIENTS_CSV), ("疗效评估", ASSESSMENTS_CSV),
+                            ("不良事件", ADVERSE_EVENTS_CSV)):
+            pd.read_csv(io.StringIO(text), dtype=str).to_excel(xw, sheet_name=sheet, index=False)
+    return paths, book
+
+
+def test_one_workbook_with_a_sheet_per_table(tmp_path):
+    from tests.trio import make_config
+
+    paths, book = _one_workbook(tmp_path)
+    sheet = {"patients": "患者信息", "assessments": "疗效评估", "adverse_events": "不良事件"}
+    cfg = make_config({t: book for t in sheet}, inputs={**{t: str(book) for t in sheet}, "sheet": sheet})
+    prep = prepare(cfg)
+    ref = prepare(make_config(paths))
+    for t in sheet:
+        assert prep.tables[t].equals(ref.tables[t]), t
+
+
+def test_a_sheet_the_workbook_lacks_is_named_with_the_sheets_it_has(tmp_path):
+    from tests.trio import make_config
+
+    _, book = _one_workbook(tmp_path)
+    sheet = {"patients": "患者信息", "assessments": "疗效"}
+    cfg = make_config({}, inputs={"patients": str(book), "assessments": str(book), "sheet": sheet})
+    with pytest.raises(DataError) as ei:
+        prepare(cfg)
+    [issue] = ei.value.issues
+    assert (issue.file, issue.code) == ("export.xlsx", "missing_sheet")
+    assert issue.rule == ("inputs.sheet.assessments names the sheet '疗效', which the workbook does not have (its "
+                          "sheets: '说明', '患者信息', '疗效评估', '不良事件')")
+    cfg = make_config({}, inputs={"patients": str(book), "sheet": "Patients"})
+    with pytest.raises(DataError) as ei:
+        prepare(cfg)
+    assert ei.value.issues[0].rule.startswith("inputs.sheet names the sheet 'Patients', which the workbook")

@@ -20,6 +20,8 @@ from pipeline.contract import FieldSpec, spec_for
 from pipeline.errors import ConfigError
 
 TABLES = ("patients", "assessments", "adverse_events")
+#: Input files that have sheets (``inputs.sheet`` applies to them).
+SHEET_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class Inputs(_Strict):
@@ -28,10 +30,50 @@ class Inputs(_Strict):
     patients: Path
     assessments: Path | None = None
     adverse_events: Path | None = None
-    #: Sheet name for .xlsx inputs (default: the first sheet).
-    sheet: str | None = None
+    #: Sheet of the .xlsx inputs: one name for every table, or a name per table (``{patients: 患者信息,
+    #: assessments: 疗效评估}``; a table left out reads its workbook's first visible sheet). Default: the first
+    #: visible sheet.
+    sheet: str | dict[str, str] | None = None
     #: Force a CSV encoding instead of detecting it (utf-8, utf-8-sig, gb18030, gbk).
     encoding: str | None = None
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_by_table(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if not isinstance(v, str | dict):
+            raise ValueError("give a sheet name (quoted if it reads as a number), or a mapping of table -> sheet name")
+        for key, name in (v.items() if isinstance(v, dict) else [(None, v)]):
+            where = f" for {key}" if key is not None else ""
+            if key is not None and key not in TABLES:
+                raise ValueError(f"unknown table {str(key)!r} in the sheet mapping (tables: {', '.join(TABLES)})")
+            if not isinstance(name, str):
+                raise ValueError(f"the sheet name{where} must be text (got {name!r}; quote it)")
+            if not name.strip():
+                raise ValueError(f"empty sheet name{where}")
+        return v
+
+    @model_validator(mode="after")
+    def _sheets_of_workbooks(self) -> Inputs:
+        if not isinstance(self.sheet, dict):
+            return self
+        for table in self.sheet:
+            path = getattr(self, table)
+            if path is None:
+                raise ValueError(f"sheet.{table}: no {table} file is given under inputs")
+            if path.suffix.lower() not in SHEET_SUFFIXES:
+                raise ValueError(f"sheet.{table}: {path.name} is not an Excel workbook (.xlsx/.xlsm), it has no "
+                                 "sheets; remove this entry")
+        return self
+
+    def sheet_for(self, table: str) -> str | None:
+        """The sheet to read for ``table`` (None: the first visible one)."""
+        return self.sheet.get(table) if isinstance(self.sheet, dict) else self.sheet
+
+    def sheet_key(self, table: str) -> str:
+        """The config key that names ``table``'s sheet, for messages."""
+        return f"inputs.sheet.{table}" if isinstance(self.sheet, dict) else "inputs.sheet"
 
     @field_validator("encoding")
     @classmethod

@@ -304,20 +304,23 @@ def _read_csv(text: str, path: Path) -> tuple[pd.DataFrame, dict[str, Distinct]]
     return out, distinct
 
 
-def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str | None = None) -> RawTable:
+def read_table(name: str, path: Path, *, sheet: str | None = None, encoding: str | None = None,
+               sheet_key: str = "inputs.sheet") -> RawTable:
+    """Read one input table; ``sheet_key`` is the setting that named ``sheet`` (for the message when the
+    workbook lacks it)."""
     if not path.exists():
         raise DataError([Issue(str(path), None, None, None, f"{name} file not found", code=Code.FILE_NOT_FOUND)])
     if path.is_dir():
         raise DataError([Issue(str(path), None, None, None, f"the {name} input is a folder, not a file",
                                  code=Code.NOT_A_FILE)])
     try:
-        return _read_table(name, path, sheet, encoding)
+        return _read_table(name, path, sheet, encoding, sheet_key)
     except OSError as e:  # unreadable (permissions, a device, a vanished network drive)
         raise DataError([Issue(str(path), None, None, None,
                                f"cannot read the {name} file: {e.strerror or e}", code=Code.UNREADABLE_FILE)]) from None
 
 
-def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) -> RawTable:
+def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None, sheet_key: str) -> RawTable:
     suffix = path.suffix.lower()
     text_file = suffix in (".csv", ".txt", ".tsv")
     digest = "" if text_file else sha256_file(path)
@@ -337,7 +340,7 @@ def _read_table(name: str, path: Path, sheet: str | None, encoding: str | None) 
     elif suffix in (".xlsx", ".xlsm"):
         from pipeline.ingest.xlsx import read_sheet
 
-        cells, notes = read_sheet(path, sheet)
+        cells, notes = read_sheet(path, sheet, sheet_key)
         if cells.empty:
             raise DataError([Issue(path.name, None, None, None, "the sheet is empty", code=Code.EMPTY_FILE)])
         df = cells.iloc[1:]

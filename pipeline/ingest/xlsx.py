@@ -26,9 +26,14 @@ from pipeline.errors import Code, DataError, Issue
 from pipeline.ingest.limits import check_sheet_extent, check_sheet_row, check_xlsx_zip
 
 
-def _pick_sheet(wb, path: Path, sheet: str | None) -> tuple[str | int, list[Issue]]:
-    """The sheet to read: the configured one, else the first visible one (a note says which)."""
+def _pick_sheet(wb, path: Path, sheet: str | None, key: str) -> tuple[str | int, list[Issue]]:
+    """The sheet to read: the configured one (``key`` names the setting), else the first visible one (a note
+    says which)."""
     if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise DataError([Issue(path.name, None, None, None,
+                                   f"{key} names the sheet {sheet!r}, which the workbook does not have (its sheets: "
+                                   f"{', '.join(repr(t) for t in wb.sheetnames)})", code=Code.MISSING_SHEET)])
         return sheet, []
     states = [(ws.title, ws.sheet_state) for ws in wb.worksheets]
     visible = [t for t, s in states if s == "visible"]
@@ -131,15 +136,16 @@ def _uncached_formulas(ws, file: str, cells: pd.DataFrame) -> list[tuple[int, in
     return found
 
 
-def read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, list[Issue]]:
-    """Cells of the chosen sheet (header=None) and notes; DataError for a workbook that cannot be read."""
+def read_sheet(path: Path, sheet: str | None, key: str = "inputs.sheet") -> tuple[pd.DataFrame, list[Issue]]:
+    """Cells of the chosen sheet (header=None) and notes; DataError for a workbook that cannot be read or
+    without the sheet ``sheet`` (``key``: the setting that named it, for the message)."""
     check_xlsx_zip(path)
     import openpyxl
 
     wb = None
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        name, notes = _pick_sheet(wb, path, sheet)
+        name, notes = _pick_sheet(wb, path, sheet, key)
         ws = wb[name] if isinstance(name, str) else wb.worksheets[name]
         cells = _cells(ws, path.name)
         bad = _uncached_formulas(ws, path.name, cells) if not cells.empty and _has_formulas(path) else []

@@ -13,7 +13,7 @@ from pipeline.meta.config import Dichotomous, Generic, MetaConfig, Proportion
 
 def load_studies(cfg: MetaConfig) -> pd.DataFrame:
     """Raw cells of the studies table plus ``_line`` (header = line 1)."""
-    return read_table("studies", cfg.studies_path, sheet=cfg.sheet, encoding=cfg.encoding).frame
+    return read_table("studies", cfg.studies_path, sheet=cfg.sheet, encoding=cfg.encoding, sheet_key="sheet").frame
 
 
 def _numbers(df: pd.DataFrame, col: str, fname: str, issues: list[Issue], whole: bool) -> pd.Series:

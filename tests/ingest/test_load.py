@@ -295,7 +295,8 @@ def test_xlsx_missing_sheet_and_corrupt_workbook(tmp_path):
     p = tmp_path / "p.xlsx"
     wb.save(p)
     issue = _only_issue(p, sheet="nope")
-    assert issue.file == "p.xlsx" and issue.rule.startswith("cannot read the Excel file")
+    assert issue.file == "p.xlsx" and issue.code == "missing_sheet"
+    assert issue.rule == "inputs.sheet names the sheet 'nope', which the workbook does not have (its sheets: 'Sheet')"
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
     assert _only_issue(bad).rule.startswith("cannot read the Excel file")
