@@ -41,8 +41,9 @@ def _fold_unit(u: str) -> str:
 
 
 def _unit_of(header: str) -> str | None:
-    m = re.search(r"[(\[]([^()\[\]]*)[)\]]\s*$", nfkc(header))
-    return m.group(1).strip() if m else None
+    """The header's last bracketed part: at its end (``Hb (g/dL)``) or that of one half (``Hb (g/dL) 血红蛋白``)."""
+    found = re.findall(r"[(\[]([^()\[\]]*)[)\]]", nfkc(header))
+    return found[-1].strip() if found else None
 
 
 def _fish_name(key: str) -> str | None:
@@ -57,8 +58,8 @@ def _fish_name(key: str) -> str | None:
     return None
 
 
-def header_candidates(header: str, table: str) -> list[Candidate]:
-    """Synonym matches for one header, best first (several only when equally good)."""
+def _whole_match(header: str, table: str) -> Candidate | None:
+    """The header as a whole is a synonym (or one with its unit set aside), or a FISH marker."""
     index = synonym_index(table)
     key, stem = fold(header), fold_without_unit(header)
     if key in index:
@@ -67,16 +68,47 @@ def header_candidates(header: str, table: str) -> list[Candidate]:
             why = f"matched header synonym '{syn}'"
         else:
             why = "header is the canonical name" if header == col else f"matched the canonical name '{col}'"
-        return [Candidate(header, col, 3.0, [why])]
+        return Candidate(header, col, 3.0, [why])
     low = nfkc(header).lower()
     if table == "patients" and re.fullmatch(r"fish_[a-z0-9_]+", low) and spec_for(table, low):
-        return [Candidate(header, low, 3.0, ["a fish_* marker column (the contract accepts any)"])]
+        return Candidate(header, low, 3.0, ["a fish_* marker column (the contract accepts any)"])
     fish = _fish_name(key)
     if table == "patients" and fish:
-        return [Candidate(header, fish, 3.0, [f"a FISH marker header, as {fish} (the contract accepts any fish_*)"])]
+        return Candidate(header, fish, 3.0, [f"a FISH marker header, as {fish} (the contract accepts any fish_*)"])
     if stem and stem in index:
         col, syn = index[stem]
-        return [Candidate(header, col, 2.5, [f"matched header synonym '{syn}' (unit '{_unit_of(header)}' set aside)"])]
+        return Candidate(header, col, 2.5, [f"matched header synonym '{syn}' (unit '{_unit_of(header)}' set aside)"])
+    return None
+
+
+_SEP = " /|;,:、，；："  # between the halves of a bilingual header
+
+
+def _bilingual(header: str, table: str) -> Candidate | None:
+    """``Sex 性别``, ``年龄（岁）/Age``: two halves (split at a separator or where Chinese meets Latin) that each
+    name the same column as a whole, so the header is that column as surely as each half is."""
+    s = nfkc(header)
+    for i in range(1, len(s)):
+        a, b = s[i - 1], s[i]
+        if not (a in _SEP or b in _SEP or (has_cjk(a) != has_cjk(b) and a not in "()[]" and b not in "()[]")):
+            continue
+        left, right = s[:i].strip(_SEP), s[i:].strip(_SEP)
+        if not left or not right or has_cjk(left) == has_cjk(right):
+            continue
+        one, two = _whole_match(left, table), _whole_match(right, table)
+        if one is not None and two is not None and one.canonical == two.canonical:
+            return Candidate(header, one.canonical, min(one.score, two.score),
+                             [f"both '{left}' and '{right}' name {one.canonical}"])
+    return None
+
+
+def header_candidates(header: str, table: str) -> list[Candidate]:
+    """Synonym matches for one header, best first (several only when equally good)."""
+    found = _whole_match(header, table) or _bilingual(header, table)
+    if found is not None:
+        return [found]
+    index = synonym_index(table)
+    key, stem = fold(header), fold_without_unit(header)
     hay = stem or key
     if _RATIO.search(key):  # the κ/λ ratio is no column of the contract, though it contains 游离轻链κ
         return []

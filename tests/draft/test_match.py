@@ -73,6 +73,30 @@ def test_a_light_chain_ratio_is_no_light_chain_column(header):
     assert header_candidates(header, "assessments") == []
 
 
+@pytest.mark.parametrize(("header", "canonical", "score"), [
+    ("Sex 性别", "sex", 3), ("性别 Sex", "sex", 3), ("Age 年龄", "age", 3), ("Sex/性别", "sex", 3), ("Sex性别", "sex", 3),
+    ("年龄（岁）/Age", "age", 3), ("Age (years) 年龄", "age", 2.5), ("Patient ID 研究编号", "patient_id", 3),
+    ("Best response 最佳疗效", "best_response", 3), ("EMD 髓外病变", "emd", 3),
+])
+def test_a_bilingual_header_whose_halves_name_one_column_is_an_exact_match(header, canonical, score):
+    [c] = header_candidates(header, "patients")
+    assert (c.canonical, c.score, c.check) == (canonical, score, [])
+    assert c.evidence[0].startswith("both '")
+
+
+def test_a_bilingual_header_whose_halves_disagree_stays_a_partial_match():
+    [c] = header_candidates("Sex 年龄", "patients")
+    assert (c.canonical, c.score) == ("age", 1) and c.check == ["only part of the header matches '年龄'"]
+
+
+def test_the_unit_of_one_half_of_a_bilingual_header_is_compared_with_the_contract():
+    [c] = header_candidates("Hb (g/dL) 血红蛋白", "patients")
+    counts = pd.Series(["10.5", "12"]).value_counts()
+    add_value_evidence(c, counts, profile(counts), "patients")
+    assert c.canonical == "hemoglobin_g_l"
+    assert c.check == ["the header's unit 'g/dL' is not the contract's 'g/L': convert the values"]
+
+
 def test_unknown_header_has_no_candidate():
     assert header_candidates("移植", "patients") == [] and header_candidates("ECOG", "patients") == []
 
