@@ -47,4 +47,6 @@ def init_command(patients: str, assessments: str | None, adverse_events: str | N
     for t in draft.tables.values():
         for m in t.missing_required:
             click.echo(f"mmcohort init: CHECK: no header found for the required {t.table} column {m}", err=True)
+        for note in t.conditional:
+            click.echo(f"mmcohort init: CHECK: {note}", err=True)
     return out_path

@@ -20,7 +20,8 @@ from pipeline.draft.normalize import has_cjk, snake_name
 from pipeline.draft.profile import Profile, distinct_counts, profile
 from pipeline.ingest.deid import header_rule, value_rule
 from pipeline.ingest.load import LINE, read_table
-from pipeline.ingest.parse import parse_date
+from pipeline.ingest.parse import parse_column, parse_date
+from pipeline.vocab import EMD
 
 _TERM_COLUMNS = {"term", "regimen"}  # as in pipeline.ingest.deid: short Chinese terms are not names there
 FIT = 0.8  # share of values that must fit a type for an extra column to get that type
@@ -52,6 +53,7 @@ class TableDraft:
     extras: list[Extra] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
     missing_hints: dict[str, list[str]] = field(default_factory=dict)  # required column -> headers whose values fit
+    conditional: list[str] = field(default_factory=list)  # CHECK notes: a column the mapped ones make required
     sheets: list[str] = field(default_factory=list)
     filled: set[str] = field(default_factory=set)  # canonical columns placed on a header with values
     last_date: dt.date | None = None  # latest last_contact_date (patients), for a default cut-off
@@ -70,7 +72,8 @@ class Draft:
     def counts(self) -> dict[str, int]:
         mapped = sum(len(t.active) for t in self.tables.values())
         check = sum(bool(c.check) for t in self.tables.values() for c in t.active.values())
-        check += self.cutoff_note.startswith("CHECK") + sum(len(t.missing_required) for t in self.tables.values())
+        check += self.cutoff_note.startswith("CHECK") + sum(len(t.missing_required) + len(t.conditional)
+                                                            for t in self.tables.values())
         unmapped = sum(len(t.extras) for t in self.tables.values())
         left = sum(len(t.left_out) for t in self.tables.values())
         return {"mapped": mapped, "check": check, "unmapped": unmapped, "left_out": left}
@@ -182,11 +185,29 @@ def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str 
     td.missing_required = [f.name for f in TABLE_SPECS[table] if f.required and f.name not in placed]
     for m in td.missing_required:
         td.missing_hints[m] = [e.header for e in td.extras if m in _unmapped_columns_of_type(table, e.type, placed)]
+    td.conditional = _emd_type_note(frame, td) if table == "patients" else []
     last = next((h for h, c in td.active.items() if c.canonical == "last_contact_date"), None)
     if last is not None:
         dates = parse_date(frame[last])[0]
         td.last_date = dates.max().date() if dates.notna().any() else None
     return td
+
+
+def _emd_type_note(frame: pd.DataFrame, td: TableDraft) -> list[str]:
+    """emd mapped without emd_type: the check ``pipeline.ingest.checks`` makes, said before it fails per patient."""
+    placed = {c.canonical: h for h, c in td.active.items()}
+    if "emd" not in placed or "emd_type" in placed:
+        return []
+    c = td.active[placed["emd"]]
+    mapped = {str(k).strip().lower(): v for k, v in (c.values.entries if c.values else {}).items()}
+    cells = frame[placed["emd"]]
+    values = cells.map(lambda v: mapped.get(str(v).strip().lower(), v) if isinstance(v, str) else v)
+    emd = parse_column(values.astype(object), "category", EMD)[0]
+    n = int(emd.isin(["at_diagnosis", "at_relapse"]).sum())
+    return [f"emd is mapped ('{placed['emd']}') but no header was found for emd_type, which is required "
+            "(paraskeletal or soft_tissue) when emd is at_diagnosis or at_relapse: "
+            f"{n} of {int(emd.notna().sum())} patients here; add '<your header>: emd_type', or validate reports "
+            "each of them (conditionally_required)"]
 
 
 _KIND_OF_TYPE = {"date": ("date",), "yesno": ("bool",), "integer": ("int", "float"), "number": ("float",)}

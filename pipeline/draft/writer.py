@@ -107,6 +107,7 @@ def _columns_block(t: TableDraft) -> list[str]:
         hint = t.missing_hints.get(m)
         fits = f" (by their values: {', '.join(scalar(h) for h in hint)})" if hint else ""
         lines.append("    # CHECK: " + _clean(f"no header found for the required column {m}; add '<your header>: {m}'{fits}"))
+    lines += ["    # CHECK: " + _clean(note) for note in t.conditional]
     return lines
 
 

@@ -218,6 +218,24 @@ def test_required_column_not_found_is_reported(tmp_path):
     assert "no header found for the required patients column regimen" in r.stderr
 
 
+@pytest.mark.parametrize("export", [EN, ZH])
+def test_emd_without_emd_type_says_emd_type_is_then_required(tmp_path, export):
+    emd, emd_type = list(export)[7:9]
+    cols = {k: v for k, v in export.items() if k != emd_type}
+    r, text = _init(tmp_path, _write(tmp_path, cols))
+    assert r.exit_code == 0
+    note = (f"emd is mapped ('{emd}') but no header was found for emd_type, which is required (paraskeletal or "
+            "soft_tissue) when emd is at_diagnosis or at_relapse: 2 of 6 patients here; add '<your header>: "
+            "emd_type', or validate reports each of them (conditionally_required)")
+    assert f"    # CHECK: {note}" in text.splitlines()
+    assert f"mmcohort init: CHECK: {note}" in r.stderr
+    with pytest.raises(DataError) as ei:  # the count is the validation's: one error per patient with EMD
+        _valid(tmp_path)
+    assert [i.column for i in ei.value.issues if i.code == "conditionally_required"] == ["emd_type"] * 2
+    r, text = _init(tmp_path, _write(tmp_path, export), "--force")
+    assert "emd_type, which is required" not in text
+
+
 def test_headers_with_line_breaks_and_odd_characters_stay_valid_yaml(tmp_path):
     cols = {"研究编号": ZH["研究编号"], "年龄\n（岁）": ZH["年龄（岁）"], "性别: 男/女": ZH["性别"],
             "# note": ["a"] * N, "随访\n备注": [f"line {i}\nsecond" for i in range(N)],
