@@ -45,6 +45,9 @@ def init_command(patients: str, assessments: str | None, adverse_events: str | N
         click.echo("mmcohort init: DECIDE: response.source (the export holds more than one kind of response; "
                    "see the draft)", err=True)
     for t in draft.tables.values():
+        if t.sheet_note.startswith("CHECK"):
+            click.echo(f"mmcohort init: CHECK: the {t.table} table read from sheet {draft.sheet[t.table]!r} of "
+                       f"{t.path.name}: {t.sheet_note.removeprefix('CHECK: ')}", err=True)
         for m in t.missing_required:
             click.echo(f"mmcohort init: CHECK: no header found for the required {t.table} column {m}", err=True)
         for note in t.conditional:

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.config.study import SHEET_SUFFIXES
 from pipeline.contract import TABLE_SPECS, spec_for
 from pipeline.draft.match import Candidate, add_value_evidence, header_candidates, value_candidates
 from pipeline.draft.normalize import has_cjk, snake_name
 from pipeline.draft.profile import Profile, distinct_counts, profile
+from pipeline.draft.sheets import SheetChoice, choose_sheets, workbook_sheets
 from pipeline.ingest.deid import header_rule, value_rule
 from pipeline.ingest.load import LINE, read_table
 from pipeline.ingest.parse import parse_column, parse_date
@@ -55,6 +57,7 @@ class TableDraft:
     missing_hints: dict[str, list[str]] = field(default_factory=dict)  # required column -> headers whose values fit
     conditional: list[str] = field(default_factory=list)  # CHECK notes: a column the mapped ones make required
     sheets: list[str] = field(default_factory=list)
+    sheet_note: str = ""  # why this sheet was read (a proposal by headers: CHECK with the other sheets)
     filled: set[str] = field(default_factory=set)  # canonical columns placed on a header with values
     last_date: dt.date | None = None  # latest last_contact_date (patients), for a default cut-off
 
@@ -65,13 +68,14 @@ class Draft:
     cutoff: dt.date
     cutoff_note: str
     tables: dict[str, TableDraft]
-    sheet: str | None
+    sheet: str | dict[str, str] | None  # one name for all tables (--sheet), or a sheet per table proposed
     language: str
     encoding: str | None = None  # forced CSV encoding (--encoding), written as inputs.encoding
 
     def counts(self) -> dict[str, int]:
         mapped = sum(len(t.active) for t in self.tables.values())
         check = sum(bool(c.check) for t in self.tables.values() for c in t.active.values())
+        check += sum(t.sheet_note.startswith("CHECK") for t in self.tables.values())
         check += self.cutoff_note.startswith("CHECK") + sum(len(t.missing_required) + len(t.conditional)
                                                             for t in self.tables.values())
         unmapped = sum(len(t.extras) for t in self.tables.values())
@@ -143,7 +147,7 @@ def draft_table(table: str, path: Path, sheet: str | None = None, encoding: str 
     raw = read_table(table, path, sheet=sheet, encoding=encoding)
     frame = raw.frame
     headers = [c for c in frame.columns if c != LINE]
-    td = TableDraft(table, path, raw.encoding, len(frame), headers, sheets=_sheets(path))
+    td = TableDraft(table, path, raw.encoding, len(frame), headers, sheets=[n for n, _ in workbook_sheets(path)])
     cands: list[Candidate] = []
     profiles: dict[str, Profile] = {}
     for h in headers:
@@ -220,18 +224,6 @@ def _unmapped_columns_of_type(table: str, typ: str | None, placed: set[str]) -> 
     return cols if len(cols) <= 6 else []  # a long list says nothing
 
 
-def _sheets(path: Path) -> list[str]:
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return []
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
 def _default_cutoff(patients: TableDraft) -> tuple[dt.date, str]:
     if patients.last_date is not None:
         header = next(h for h, c in patients.active.items() if c.canonical == "last_contact_date")
@@ -241,12 +233,31 @@ def _default_cutoff(patients: TableDraft) -> tuple[dt.date, str]:
 
 def draft_config(inputs: dict[str, Path], study: str, cutoff: dt.date | None = None,
                  sheet: str | None = None, encoding: str | None = None) -> Draft:
-    """Draft a study config from the tables in ``inputs`` (table name -> file; ``patients`` required)."""
-    tables = {t: draft_table(t, Path(p), sheet, encoding) for t, p in inputs.items() if p is not None}
+    """Draft a study config from the tables in ``inputs`` (table name -> file; ``patients`` required).
+
+    ``sheet`` (--sheet) is read for every table, as ``inputs.sheet`` reads it, unless one workbook serves
+    several tables: it then names the sheet of the first of them (patients, assessments, adverse events).
+    Otherwise, a workbook with several visible sheets gets a sheet per table proposed by its headers
+    (``pipeline.draft.sheets``).
+    """
+    paths = {t: Path(p) for t, p in inputs.items() if p is not None}
+    books = [p.resolve() for p in paths.values()]
+    choices: dict[str, SheetChoice] = {}
+    if sheet is None or len(set(books)) < len(books):
+        first = {}  # workbook -> its first table
+        for t, p in paths.items():
+            if p.suffix.lower() in SHEET_SUFFIXES:
+                first.setdefault(p.resolve(), t)
+        choices = choose_sheets(paths, {t: sheet for t in first.values()} if sheet else {}, encoding)
+    tables = {}
+    for t, p in paths.items():
+        tables[t] = draft_table(t, p, choices[t].sheet if t in choices else sheet, encoding)
+        tables[t].sheet_note = choices[t].note if t in choices else ""
     note = "from --cutoff"
     if cutoff is None:
         cutoff, note = _default_cutoff(tables["patients"])
     headers = [h for t in tables.values() for h in t.headers]
     cjk = sum(has_cjk(h) for h in headers)
     language = "zh" if cjk * 2 > len(headers) else "en"
-    return Draft(study, cutoff, note, tables, sheet, language, encoding)
+    chosen = {t: c.sheet for t, c in choices.items()} or sheet
+    return Draft(study, cutoff, note, tables, chosen, language, encoding)

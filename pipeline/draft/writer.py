@@ -77,14 +77,19 @@ def _header_block(d: Draft, out: Path) -> list[str]:
     for t in d.tables.values():
         enc = f", {t.encoding} text" if t.encoding else ""
         lines.append(_clean(f"# {t.table}: {t.path.name} ({t.n_rows} rows, {len(t.headers)} columns{enc})"))
+        sheet = d.sheet.get(t.table) if isinstance(d.sheet, dict) else d.sheet
         if len(t.sheets) > 1:
-            check = "" if d.sheet else "CHECK: "
+            check = "" if sheet else "CHECK: "
             lines.append("#   " + _clean(f"{check}the workbook has sheets {', '.join(t.sheets)}; read "
-                                       f"{d.sheet or t.sheets[0]!r} (choose with --sheet / inputs.sheet)"))
+                                       f"{sheet or t.sheets[0]!r} (choose with --sheet / inputs.sheet)"))
     lines += [f"study: {scalar(d.study)}", _line(f"cutoff: {d.cutoff.isoformat()}", d.cutoff_note, 20), "inputs:"]
     for t in d.tables.values():
         lines.append(f"  {t.table}: {scalar(_rel(t.path, out))}")
-    if d.sheet:
+    if isinstance(d.sheet, dict):  # a sheet per table: each with why it was chosen
+        lines.append("  sheet:")
+        lines += [_line(f"    {t.table}: {scalar(d.sheet[t.table])}", t.sheet_note or "from --sheet")
+                  for t in d.tables.values() if t.table in d.sheet]
+    elif d.sheet:
         lines.append(f"  sheet: {scalar(d.sheet)}")
     if d.encoding:
         lines.append(f"  encoding: {scalar(d.encoding)}")

@@ -179,6 +179,60 @@ def test_xlsx_with_a_chosen_sheet(tmp_path):
     assert "6 of 6 values parse as dates" in text and "6 of 6 values are whole numbers" in text
 
 
+ZH_ASSESSMENTS = {"研究编号": ["S01", "S01", "S02"], "评估日期": ["2021-02-01", "2021-03-01", "2021-03-01"],
+                  "周期": [1, 2, 1], "疗效评价": ["部分缓解", "部分缓解", "疾病稳定"]}
+ZH_EVENTS = {"研究编号": ["S01"], "不良事件": ["贫血"], "CTCAE分级": ["3级"], "发生日期": ["2021-02-10"]}
+
+
+def _one_workbook(tmp_path: Path) -> Path:
+    """One export, a sheet per table, not in table order and after a notes sheet (as hospitals send them)."""
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        for sheet, cols in (("说明", {"说明": ["not data"]}), ("不良事件", ZH_EVENTS), ("患者信息", ZH),
+                            ("疗效评估", ZH_ASSESSMENTS)):
+            pd.DataFrame(cols).to_excel(xw, sheet_name=sheet, index=False)
+    return path
+
+
+def test_one_workbook_for_three_tables_gets_a_sheet_per_table_each_marked(tmp_path):
+    book = _one_workbook(tmp_path)
+    r, text = _init(tmp_path, book, "--assessments", str(book), "--adverse-events", str(book))
+    assert r.exit_code == 0, r.stderr
+    cfg, prep = _valid(tmp_path)
+    assert cfg.inputs.sheet == {"patients": "患者信息", "assessments": "疗效评估", "adverse_events": "不良事件"}
+    assert cfg.columns["patients"] == ZH_COLUMNS and len(prep.tables["assessments"]) == 3
+    lines = text.splitlines()
+    assert re.sub(r"\s+#", " #", lines[lines.index("  sheet:") + 2]) == (
+        "    assessments: 疗效评估 # CHECK: chosen by its headers (4 name assessments columns); other sheets: "
+        "'说明' (0), '不良事件' (1), '患者信息' (3)")
+    assert sum("    patients: 患者信息" in x and "CHECK: chosen by its headers" in x for x in lines) == 1
+    assert ("mmcohort init: CHECK: the adverse_events table read from sheet '不良事件' of export.xlsx: chosen by "
+            "its headers (4 name adverse_events columns); other sheets: '说明' (0), '患者信息' (1), '疗效评估' (1)"
+            in r.stderr)
+    draft = draft_config({"patients": book, "assessments": book, "adverse_events": book}, "s1",
+                         cutoff=dt.date(2022, 6, 30))
+    columns_to_check = sum(bool(c.check) for t in draft.tables.values() for c in t.active.values())
+    assert draft.counts()["check"] == columns_to_check + 3  # the three sheet choices are counted
+
+
+def test_without_sheet_a_workbook_with_several_sheets_gets_the_best_matching_one(tmp_path):
+    r, text = _init(tmp_path, _one_workbook(tmp_path))
+    assert r.exit_code == 0, r.stderr
+    cfg, _ = _valid(tmp_path)
+    assert cfg.inputs.sheet == {"patients": "患者信息"} and cfg.columns["patients"] == ZH_COLUMNS
+    assert "'说明' (0), '不良事件' (1), '疗效评估' (1)" in text
+
+
+def test_sheet_with_one_workbook_for_several_tables_names_the_patients_sheet(tmp_path):
+    book = _one_workbook(tmp_path)
+    r, text = _init(tmp_path, book, "--assessments", str(book), "--sheet", "患者信息")
+    assert r.exit_code == 0, r.stderr
+    cfg, _ = _valid(tmp_path)
+    assert cfg.inputs.sheet == {"patients": "患者信息", "assessments": "疗效评估"}
+    assert re.search(r"    patients: 患者信息 +# from --sheet$", text, re.M)
+    assert "other sheets: '说明' (0), '不良事件' (1)\n" in text  # the patients sheet is not offered again
+
+
 def test_refuses_to_overwrite_without_force(tmp_path):
     export = _write(tmp_path, EN)
     (tmp_path / "study.yaml").write_text("keep me", encoding="utf-8")
