@@ -285,7 +285,8 @@ def runs(out_root: str, study: str | None, json_path: str | None) -> None:
 @click.option("--adverse-events", type=click.Path(dir_okay=False), help="Adverse events file of the same export.")
 @click.option("--study", required=True, help="Study name (letters, digits, _ . -).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), required=True, help="The config to write.")
-@click.option("--sheet", default=None, help="Sheet name for .xlsx inputs (default: the first sheet).")
+@click.option("--sheet", default=None, help="Sheet name for .xlsx inputs (default: a sheet per table proposed from "
+              "the headers when a workbook has several).")
 @click.option("--cutoff", callback=_parse_cutoff, metavar="YYYY-MM-DD",
               help="Data cut-off (default: the latest last-contact date, marked CHECK).")
 @click.option("--encoding", default=None, help="Force a CSV encoding instead of detecting it (e.g. gbk).")
