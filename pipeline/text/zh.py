@@ -33,7 +33,7 @@ WORDS: dict[str, str] = {
     "t_flow": "患者流程",
     "t_table1": "基线特征",
     "t_best": "最佳总体疗效",
-    "t_rates": "疗效率及精确 {level}% 置信区间",
+    "t_rates": "总缓解率、临床获益率与疾病控制率（精确 {level}% 置信区间）",
     "t_by_cycle": "各评估周期的疗效",
     "t_confusion": "推导疗效（IMWG）与记录疗效的一致性（按评估）",
     "t_disagree": "推导疗效与记录疗效不一致的评估",
@@ -41,7 +41,7 @@ WORDS: dict[str, str] = {
     "t_rates_at": "固定时间点生存率",
     "t_comparisons": "生存比较",
     "t_comparison_one": "按{what}分组的生存比较",
-    "t_landmark": "第 {L} 天界标分析：按{what}分组的生存",
+    "t_landmark": "第 {L} 天界标分析：按{what}分组的生存比较",
     "t_ae": "不良事件（每例患者最严重分级，CTCAE v5.0）",
     "t_issues": "数据校验结果",
     "t_cutoff": "数据截止日期的影响",
@@ -67,8 +67,8 @@ WORDS: dict[str, str] = {
     "c_p": "P",
     "c_hr": "HR（{level}% CI）",
     "c_hr_vs": "HR 比较",
-    # c_ae_term prints 'Covariate', not 'Adverse event': see c_term below
-    "c_ae_term": "协变量",
+    # c_ae_term heads the AE table: '不良事件' here (English still prints 'Covariate': see en.py)
+    "c_ae_term": "不良事件",
     "c_any": "任意级别，n（%）",
     "c_grade": "{g} 级",
     "c_g3": "≥3 级，n（%）",
@@ -94,7 +94,7 @@ WORDS: dict[str, str] = {
     "c_reason": "推导依据",
     "c_recorded_derived": "记录 \\ 推导",
     "c_total": "合计",
-    "c_n_landmark": "界标时 n（之前排除）",
+    "c_n_landmark": "界标时 n（界标前排除）",
     "ORR": "ORR（≥PR）",
     "CBR": "CBR（≥MR）",
     "DCR": "DCR（≥SD）",
@@ -102,74 +102,74 @@ WORDS: dict[str, str] = {
     "non-haematological": "非血液学毒性",
     # report: footnotes
     "fn_table1": (
-        "连续变量：Shapiro-Wilk 检验 P ≥ 0.05 时以均数 ± 标准差表示，否则以中位数（Q1, Q3）表示；方括号内为范围；并"
-        "注明缺失例数。分类变量以 n（%）表示；FISH 异常以占检测患者的 n（%）表示。"),
-    "fn_best": "各人群的 n（%）。最佳总体疗效{conf}。",
+        "连续变量：Shapiro-Wilk 检验 P ≥ 0.05 者以均数 ± 标准差表示，否则以中位数（Q1，Q3）表示；方括号内为范围，并注"
+        "明缺失例数。分类变量以 n（%）表示；FISH 异常以占检测患者的 n（%）表示。"),
+    "fn_best": "数据以各人群患者的 n（%）表示；最佳总体疗效{conf}。",
     "fn_rates": (
-        "n/N，%（{level}% CI，Clopper-Pearson 精确法）。ORR = sCR + CR + VGPR + PR；CBR = ORR + MR；DCR = CBR + SD"
-        "。人数为 0 的人群记为 0/0。"),
-    "fn_by_cycle": "标记为该周期的评估所得疗效分类（单次评估，未经确认）；以当次评估患者的 n（%）表示。",
+        "n/N，%（{level}% CI，Clopper-Pearson 精确法）。ORR（总缓解率）= sCR + CR + VGPR + PR；CBR（临床获益率）= ORR"
+        " + MR；DCR（疾病控制率）= CBR + SD。无患者的人群记为 0/0。"),
+    "fn_by_cycle": "各周期评估所得的疗效分类（单次评估，未经确认），以该周期接受评估患者的 n（%）表示。",
     "fn_medians": (
-        "Kaplan-Meier 中位时间，单位为月（天数 / 30.4375）；{level}% CI 采用 Brookmeyer-Crowley 法（{conf}）。NR："
+        "Kaplan-Meier 法估计的中位时间（月；天数 / 30.4375）；{level}% CI 采用 Brookmeyer-Crowley 法（{conf}）。NR："
         "未达到。"),
-    "fn_rates_at": "Kaplan-Meier 生存率，%（{level}% CI）。—：无患者随访至该时间。",
+    "fn_rates_at": "Kaplan-Meier 法估计的生存率，%（{level}% CI）。—：无患者随访至该时间点。",
     "fn_comparisons": (
-        "Log-rank 检验；HR 来自单因素 Cox 模型（Efron 结点处理）及 Wald {level}% CI，为前一组相对于后一组。NR：中位"
-        "时间未达到。"),
-    "fn_immortal": "† 存在不朽时间偏倚：请参考界标分析。",
-    "fn_ae": "每例患者每一术语按最严重分级计一次；百分比的分母为全部 {n} 例治疗患者。",
+        "P 值来自 Log-rank 检验；HR 及其 Wald {level}% CI 由单因素 Cox 模型（Efron 法处理结点）估计，为前一组相对于后"
+        "一组。NR：中位时间未达到。"),
+    "fn_immortal": "† 存在永恒时间偏倚，详见界标分析。",
+    "fn_ae": "同一患者的同一不良事件按最严重分级计 1 次；百分比以全部 {n} 例接受治疗的患者为分母。",
     # report: sentences
     "s_cohort": "共 {n} 例患者于 {first} 至 {last} 期间开始治疗；数据截止日期为 {cutoff}。",
     "s_followup": (
-        "中位随访时间（反向 Kaplan-Meier 法）为 {med} 个月（{level}% CI {ci}），观察时间范围 {lo}–{hi} 个月。"),
-    "s_events": "PFS 事件 {pfs} 例（进展 {prog} 例，无进展死亡 {dwp} 例）；死亡 {os} 例。",
+        "中位随访时间（反向 Kaplan-Meier 法）为 {med} 个月（{level}% CI {ci}），观察时间范围为 {lo}–{hi} 个月。"),
+    "s_events": "共发生 PFS 事件 {pfs} 例（疾病进展 {prog} 例，无进展死亡 {dwp} 例）；死亡 {os} 例。",
     "s_median_pfs_os": "中位 PFS {pfs}（{level}% CI {pfs_ci}）；中位 OS {os}（{level}% CI {os_ci}）。",
     "months_value": "{v} 个月",
-    "not_reached": "未达到（NR）",
-    "s_orr": "{pop} ORR：{n}/{N}（{pct}；{level}% CI {ci}）。",
-    "s_immortal_short": "{what}：直接比较存在不朽时间偏倚；第 {L} 天界标分析结果为 {lm}",
+    "not_reached": "未达到",
+    "s_orr": "{pop}的 ORR 为 {n}/{N}（{pct}；{level}% CI {ci}）。",
+    "s_immortal_short": "{what}：直接比较存在永恒时间偏倚；第 {L} 天界标分析结果为 {lm}",
     "fn_hr_vs": "HR：{a} vs {b}。",
     "s_source_derived": (
         "疗效依 IMWG 2016 标准由实验室及影像学原始数值推导；如临床医师同时记录了疗效，下文给出两者的一致性。"),
     "s_source_recorded": (
-        "疗效取自临床医师在各次评估时的记录；最佳总体疗效与疾病进展按确认规则由其推导（见统计方法）。"),
+        "疗效取自临床医师在各次评估时记录的疗效分类；最佳总体疗效与疾病进展据此按确认规则推导（见统计方法）。"),
     "s_source_patients": (
         "最佳疗效与进展日期取自每例患者的记录（无逐次评估数据），因此无法给出各周期疗效，也无法进行确认。"),
     "s_agreement": (
-        "推导疗效与记录疗效在 {n} 次评估中的 {agree} 次一致（{pct}）；Cohen's kappa 为 {kappa}。不一致的评估列于下"
-        "表，供临床复核。"),
-    "s_no_agreement": "无记录疗效可与推导疗效比较。",
+        "推导疗效与记录疗效在 {n} 次评估中有 {agree} 次一致（{pct}），Cohen κ 系数为 {kappa}。不一致的评估列于下表，"
+        "供临床复核。"),
+    "s_no_agreement": "无可与推导疗效比较的记录疗效。",
     "s_no_ae": "未记录不良事件。",
     "s_no_issues": "数据校验未发现问题。",
-    "s_issues": "数据校验发现 {e} 个错误、{w} 个警告；仅有警告时分析继续进行。",
+    "s_issues": "数据校验发现错误 {e} 个、警告 {w} 个；仅有警告时分析照常进行。",
     "s_no_comparisons": "未配置组间比较。",
     "s_not_compared": "未比较",
     "w_immortal": (
-        "不朽时间偏倚：'{what}'在时间零点之后才形成——患者须存活（且未进展）足够长才能进入较高组，因此该比较天然偏向"
-        "该组，不能解读为治疗效应。下文第 {L} 天的界标分析消除了这一偏倚：{lm}"),
+        "永恒时间偏倚：“{what}”在时间零点之后才形成，患者须存活（且未进展）足够长时间才能进入较高组，因此该比较在设计"
+        "上即偏向该组，不能解读为治疗效应。下文第 {L} 天界标分析可消除这一偏倚：{lm}"),
     "w_immortal_lm": "{ep} HR{vs} {hr}，Log-rank P {p}（n = {n}，界标前排除 {x} 例）",
     "w_zh_font": "注意：本机未安装中文字体，图中文字以英文显示（安装方法：apt-get install fonts-noto-cjk）。",
     "cutoff_excluded": "排除的患者（截止日期后开始治疗）",
     "cutoff_assess": "截止日期后的评估（剔除）",
     "cutoff_ae": "截止日期后的不良事件（剔除）",
     "cutoff_deaths": "截止日期后的死亡（按截止日期删失）",
-    "cutoff_prog": "截止日期后的进展（删失）",
-    "cutoff_nt": "截止日期后的新治疗（清除）",
+    "cutoff_prog": "截止日期后的进展（按截止日期删失）",
+    "cutoff_nt": "截止日期后的新治疗（剔除）",
     "cutoff_lc": "末次随访日期截断至截止日期",
     "cutoff_latest": "数据中的最晚日期",
     "q_prog_disagree": "记录的进展日期与推导日期不一致的患者（取较早者）",
     "q_ne": "最佳疗效为 NE（不可评估）的患者",
-    "figures_off": "本次运行未绘制图（report.figures: false）。",
+    "figures_off": "本次运行未绘图（配置 report.figures: false）。",
     "t_final": "末次可评估时的疗效",
     "fn_final": (
-        "各人群的 n（%）。首次 PD 前末次可评估时的疗效（response.summary: last），{conf}；IMWG 最佳总体疗效见 deriv"
-        "ed/adsl.csv（bor_best）。"),
+        "数据以各人群患者的 n（%）表示，为首次 PD 前末次可评估时的疗效（response.summary: last），{conf}；IMWG 最佳总"
+        "体疗效见 derived/adsl.csv 的 bor_best 列。"),
     "figures_omitted": "说明",
     "prov_created": "运行时间 {t}（UTC），耗时 {s} 秒。",
     "prov_config": "实际使用的配置",
     "prov_outputs": (
-        "本报告的全部数值见 results.json；全部表格见 tables/（CSV、tables.xlsx，以及排版好的 tables/tables.docx）；"
-        "图见 figures/（PNG 300 dpi 与 SVG）；分析数据集见 derived/。"),
+        "本报告的全部数值见 results.json；全部表格见 tables/（CSV、tables.xlsx 及已排版的 tables/tables.docx）；图见 "
+        "figures/（PNG 300 dpi 与 SVG）；分析数据集见 derived/。"),
     "s_removed": (
         "警告：本研究上一次运行（{name}，截止日期 {cutoff}）中的 {n} 例患者不在本次导出数据中；在核查导出数据之前，本报告的"
         "各项数字不能与上一次运行比较。名单见 changes_since_previous.md。"),
@@ -180,9 +180,9 @@ WORDS: dict[str, str] = {
     # report: this cohort beside published cohorts (literature:)
     "t_literature": "本队列与已发表队列的比较",
     "s_literature": (
-        "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}–{hi}%）。{k} 个已发表队列的合并 ORR 为 {est}%（{ci} {plo}–"
-        "{phi}%；DerSimonian-Laird 随机效应模型，logit 尺度；I² = {i2}%）。"),
-    "s_literature_one": "本队列 ORR（{pop}）：{n}/{N}（{pct}%；{ci} {lo}–{hi}%）。",
+        "本队列{pop}的 ORR 为 {n}/{N}（{pct}%；{ci} {lo}–{hi}%）。{k} 个已发表队列的合并 ORR 为 {est}%（{ci} {plo}–"
+        "{phi}%；logit 尺度 DerSimonian-Laird 随机效应模型；I² = {i2}%）。"),
+    "s_literature_one": "本队列{pop}的 ORR 为 {n}/{N}（{pct}%；{ci} {lo}–{hi}%）。",
     "t_lit_table": "已发表队列：疗效与中位生存",
     "c_lit_study": "队列",
     "c_lit_regimen": "方案",
@@ -200,9 +200,9 @@ WORDS: dict[str, str] = {
     "fn_lit_pct": "{names} 仅报告了百分比：缓解例数 = 报告百分比 × n，四舍五入至整数。",
     "fn_lit_odd": "{names}：n 例中没有任何整数缓解例数能得到报告的百分比，采用最接近的例数。",
     "cap_literature": (
-        "本队列与已发表队列的客观缓解率（≥PR）及精确（Clopper-Pearson）{ci}；方块大小随患者数增大。菱形：已发表队列"
-        "的 DerSimonian-Laird 随机效应合并 ORR（logit 尺度）。"),
-    "lit_x": "客观缓解率（%）",
+        "本队列与已发表队列的总缓解率（ORR，≥PR）及精确（Clopper-Pearson）{ci}；方块大小与患者数成比例。菱形：已发表"
+        "队列经 DerSimonian-Laird 随机效应模型（logit 尺度）合并的 ORR。"),
+    "lit_x": "总缓解率（%）",
     # report: the adjusted analyses (Cox models, PH test, Table 1 by group, subgroups)
     "h_cox": "Cox 回归分析",
     "h_subgroups": "亚组分析",
@@ -234,9 +234,9 @@ WORDS: dict[str, str] = {
     "vs": "{a} vs {b}",
     "vs_second": "第二水平 vs 第一水平",
     "fn_cox": (
-        "Cox 比例风险模型（{ties} 结点处理{strata}）；Wald {level}% 置信区间及 P 值。单因素：每个变量单独分析，纳入"
-        "该变量不缺失的患者；多因素：全部变量，完整病例（n = {n}，{e} 个事件；{d} 例因缺失排除）。似然比检验 {lr}；"
-        "C 指数 {c}。"),
+        "Cox 比例风险模型（{ties} 法处理结点{strata}）；Wald {level}% 置信区间及 P 值。单因素：每个变量单独分析，纳入"
+        "该变量不缺失的患者；多因素：纳入全部变量，完整病例分析（n = {n}，{e} 个事件；{d} 例因缺失排除）。似然比检验 "
+        "{lr}；C 指数 {c}。"),
     "fn_strata": "，按{s}分层",
     "fn_epv": "每参数事件数少于 10（{v}）：多因素估计可能不稳定。",
     "fn_ph": (
@@ -248,7 +248,7 @@ WORDS: dict[str, str] = {
         "所用检验。分类变量：n（%），百分比以该组全部患者为分母；“缺失”：无该项数据的患者（不参与检验）。"),
     "t1by_missing": "缺失",
     "fn_subgroups": (
-        "各亚组内 {vs} 的 Cox 模型（Efron 结点处理），Wald {level}% 置信区间；交互作用 P：比较 × 亚组交互项的似然比"
+        "各亚组内 {vs} 的 Cox 模型（Efron 法处理结点），Wald {level}% 置信区间；交互作用 P：比较 × 亚组交互项的似然比"
         "检验。"),
     "test_t-test": "t 检验",
     "test_wilcoxon": "Wilcoxon 秩和检验",
@@ -257,13 +257,13 @@ WORDS: dict[str, str] = {
     "test_chisq": "χ² 检验",
     "test_fisher": "Fisher 精确检验",
     "m_cox": (
-        "校正分析。{eps}的风险比由 Cox 比例风险模型估计（结点采用 {ties} 法{strata}）：先对每个变量单独建模，纳入该"
-        "变量不缺失的患者（单因素筛选），再将全部变量同时纳入，仅纳入各变量均不缺失的患者（完整病例；报告排除例数）"
-        "。变量：{covs}。置信区间（{level}%）及 P 值为 Wald 法；每个模型报告似然比、Wald 及得分检验与 Harrell C 指"
-        "数。每参数事件数少于 10 的模型予以提示；参数个数不少于事件数、某变量水平无事件或似然函数不收敛（单调似然）"
-        "的模型不予报告。比例风险假定采用标化 Schoenfeld 残差与 Kaplan-Meier 变换时间的得分检验（R survival 的 cox."
-        "zph，survival ≥ 3.0），逐变量及整体检验；P < 0.05 的变量予以提示并绘制残差图。计算结果与 R 的 coxph 和 cox"
-        ".zph 一致（检验误差 1e-6）。"),
+        "校正分析。{eps}的风险比由 Cox 比例风险模型估计（结点采用 {ties} 法处理{strata}）：先对每个变量单独建模，纳入"
+        "该变量不缺失的患者（单因素筛选），再将全部变量同时纳入，仅纳入各变量均不缺失的患者（完整病例分析；报告排除例"
+        "数）。变量：{covs}。置信区间（{level}%）及 P 值采用 Wald 法；每个模型报告似然比检验、Wald 检验、得分检验及 H"
+        "arrell C 指数。每参数事件数少于 10 的模型予以提示；参数个数不少于事件数、某变量水平无事件或似然函数不收敛（"
+        "单调似然）的模型不予报告。比例风险假定采用标化 Schoenfeld 残差与 Kaplan-Meier 变换时间的得分检验（R survival"
+        " 的 cox.zph，survival ≥ 3.0），逐变量及整体检验；P < 0.05 的变量予以提示并绘制残差图。计算结果与 R 的 coxph "
+        "和 cox.zph 一致（容差 1e-6）。"),
     "m_t1by": (
         "{what}各组间基线特征比较：连续变量在各组 Shapiro-Wilk 检验 P ≥ 0.05 时采用合并方差 t 检验（两组）或单因素"
         "方差分析（三组及以上），否则采用 Wilcoxon 秩和检验（正态近似，连续性校正）或 Kruskal-Wallis 检验；分类变量"
@@ -275,7 +275,8 @@ WORDS: dict[str, str] = {
     "zph_y": "{term} 的标化 Schoenfeld 残差 β(t)",
     "zph_beta": "Cox 模型的 β",
     "zph_smooth": "平滑曲线（三次回归样条）± 2 SE",
-    "cap_cox_forest": "校正风险比（多因素 Cox 模型，{ties} 结点处理）及 {level}% 置信区间，按终点；完整病例。",
+    "cap_cox_forest": (
+        "校正风险比（多因素 Cox 模型，{ties} 法处理结点）及 {level}% 置信区间，按终点列出；完整病例分析。"),
     "cap_subgroup": (
         "{ep}：各亚组内{what}（{vs}）的风险比及 {level}% 置信区间；每个亚组变量的交互作用 P（似然比检验）。"),
     "cap_zph": (
@@ -284,24 +285,23 @@ WORDS: dict[str, str] = {
     "interaction_p": "交互作用 P {p}",
     "favours": "风险比（对数刻度）",
     # report: further endpoints, competing risks and RMST (MODELS.md section 2)
-    "h_further": "缓解持续时间、至下一线治疗时间与至缓解时间",
+    "h_further": "缓解持续时间、至下一次治疗时间与至缓解时间",
     "s_ttr": (
-        "{n} 例缓解患者（PR 及以上）的至缓解时间：中位 {med} 个月（范围 {lo}–{hi}）；仅为对缓解患者的描述，非 Kapla"
-        "n-Meier 估计。"),
-    "s_no_ttr": (
-        "没有患者具有带日期的 PR 及以上疗效（疗效日期来自疗效评估），因此无法计算缓解持续时间与至缓解时间。"),
-    "s_dor_ttnt": "缓解持续时间（DOR）与至下一线治疗时间（TTNT）见上方生存表，分组结果见组间比较。",
+        "{n} 例缓解（≥PR）患者的中位至缓解时间为 {med} 个月（范围 {lo}–{hi} 个月）；此为对缓解患者的描述性统计，而非 "
+        "Kaplan-Meier 估计。"),
+    "s_no_ttr": "没有患者获得带日期的 PR 及以上疗效（疗效日期来自疗效评估），因此无法计算缓解持续时间与至缓解时间。",
+    "s_dor_ttnt": "缓解持续时间（DOR）与至下一次治疗时间（TTNT）见上方生存表，分组结果见组间比较。",
     "h_competing": "竞争风险：疾病进展与无进展死亡",
     "s_competing": (
-        "{prog} 例患者疾病进展，{dwp} 例无进展死亡。疾病进展的累积发生率将无进展死亡作为竞争事件（Aalen-Johansen 估"
-        "计）；若以 1 − Kaplan-Meier 估计则会高估进展风险。"),
+        "{prog} 例患者发生疾病进展，{dwp} 例无进展死亡。以无进展死亡为竞争事件，采用 Aalen-Johansen 法估计疾病进展的"
+        "累积发生率；若以 1 − Kaplan-Meier 估计，则会高估进展风险。"),
     "t_cif": "疾病进展与无进展死亡的累积发生率",
     "c_event": "事件",
     "c_grouping": "分组",
     "c_at_ci": "{t:g} 个月，%（{level}% CI）",
     "fn_cif": (
-        "累积发生率（R cmprsk::cuminc，等同 Aalen-Johansen 估计），方差采用 Gray 方法，逐点 {level}% 置信区间采用 l"
-        "og(−log) 变换；— 表示超出该组随访时间。"),
+        "累积发生率（R cmprsk::cuminc，等同 Aalen-Johansen 估计），方差采用 Gray 法，逐点 {level}% 置信区间采用 log(−"
+        "log) 变换。—：超出该组随访时间。"),
     "ev_progression": "疾病进展",
     "ev_death without progression": "无进展死亡",
     "t_gray": "组间累积发生率比较（Gray 检验）",
@@ -311,8 +311,8 @@ WORDS: dict[str, str] = {
     "fn_fine_gray": (
         "n = {n}；疾病进展 {e} 例，无进展死亡（竞争事件）{c} 例。{level}% 置信区间为基于 Fine-Gray 稳健方差的 Wald "
         "区间（R cmprsk::crr）。数值协变量按每单位计；≥ t 表示达到比较阈值；变量后接水平名表示该水平相对第一水平。"),
-    "h_rmst": "限制平均生存时间",
-    "t_rmst": "各组限制平均生存时间（RMST）与中位时间",
+    "h_rmst": "限制性平均生存时间",
+    "t_rmst": "各组限制性平均生存时间（RMST）与中位时间",
     "c_median_ci": "中位时间，月（{level}% CI）",
     "c_rmst": "RMST，月（标准误）",
     "c_tau": "τ，月",
@@ -327,21 +327,20 @@ WORDS: dict[str, str] = {
     "not_published_tag": "（原发表研究未报告）",
     "np_rows": "生存表与图中的 {what} 原发表研究未报告。",
     "np_RSD": "缓解持续时间",
-    "np_TTNT": "至下一线治疗时间",
+    "np_TTNT": "至下一次治疗时间",
     "np_TTR": "至缓解时间",
     "np_competing_risks": "竞争风险分析",
-    "np_rmst": "限制平均生存时间",
-    # c_ae_term (AE table, meant 'Adverse event'), c_ph_term (PH test, meant 'Term') and c_term (Fine-Gray) all print
-    # 'Covariate' today: one key used to serve the three and its last definition won. Kept so outputs stay identical.
-    "c_ph_term": "协变量",
-    "c_term": "协变量",
+    "np_rmst": "限制性平均生存时间",
+    # c_ph_term (PH test) and c_term (Fine-Gray) name the model's variable: '变量', as c_covariate in the Cox tables
+    "c_ph_term": "变量",
+    "c_term": "变量",
     # figures: endpoints, axes, legends (pipeline/figures/)
     "PFS": "无进展生存期",
     "OS": "总生存期",
     "PFS_short": "PFS",
     "OS_short": "OS",
-    "surv_axis_PFS": "无进展生存率 (%)",
-    "surv_axis_OS": "总生存率 (%)",
+    "surv_axis_PFS": "无进展生存率（%）",
+    "surv_axis_OS": "总生存率（%）",
     "months": "自治疗开始的时间（月）",
     "months_landmark": "自界标时间点（第 {L} 天）起的时间（月）",
     "at_risk": "风险人数",
@@ -354,21 +353,22 @@ WORDS: dict[str, str] = {
     "ci": "{level}% CI",
     "groups_no_hr": "{k} 组，无单一 HR",
     # a comparison's note (the analysis writes it in English; pipeline/figures/labels.py comparison_note)
-    "note.not_compared": "未比较：有患者的组少于两个",
-    "note.groups": "{k} 组：Log-rank 检验比较全部组，无单一风险比",
-    "note.monotone": "单调似然：每次事件均发生于其风险集中 x 最{side}的患者（如某组无事件），风险比为{limit}，无法估计",
+    "note.not_compared": "未比较（有患者的组少于两个）",
+    "note.groups": "共 {k} 组，Log-rank 检验对各组作整体比较，不报告单一风险比",
+    "note.monotone": (
+        "单调似然（每个事件均发生于其风险集中协变量取值最{side}的患者，如某组无事件），风险比为{limit}，无法估计"),
     "note.monotone_up": "高",
     "note.monotone_down": "低",
     "note.limit_up": "无穷大",
     "note.limit_down": "零",
     "note.hr_not_estimable": "风险比无法估计",
-    "fn_endpoint_note": "{ep}：{note}",
-    "landmark_n": "界标第 {L} 天：n = {n}（之前 {x} 例排除）",
+    "fn_endpoint_note": "{ep}：{note}。",
+    "landmark_n": "第 {L} 天界标：n = {n}（界标前排除 {x} 例）",
     "landmark_title": "{ep}：按{what}分组的界标分析（第 {L} 天）",
     "km_title_all": "{ep}",
     "km_title_by": "{ep}：按{what}分组",
     "censored": "删失",
-    "immortal_note": "分组变量在时间零点之后形成（存在不朽时间偏倚）",
+    "immortal_note": "分组变量在时间零点之后形成（存在永恒时间偏倚）",
     # figures: forest plot
     "forest_title": "无进展生存期与总生存期的风险比",
     "forest_x": "风险比（前一组 vs 后一组，对数刻度）",
@@ -379,31 +379,31 @@ WORDS: dict[str, str] = {
     "p": "P",
     "landmark_row": "，界标第 {L} 天",
     "not_estimable": "无法估计",
-    "immortal_dagger": "† 不朽时间偏倚：分组在时间零点之后形成，请参考界标分析",
+    "immortal_dagger": "† 永恒时间偏倚：分组在时间零点之后形成，详见界标分析",
     # figures: waterfall
     "waterfall_title": "较基线的最佳变化",
-    "waterfall_y": "较基线的最佳变化 (%)",
+    "waterfall_y": "较基线的最佳变化（%）",
     "waterfall_x": "患者（n = {n}）",
     "best_response": "最佳疗效",
-    "pr_line": "−50% (PR)",
-    "vgpr_line": "−90% (VGPR)",
+    "pr_line": "−50%（PR）",
+    "vgpr_line": "−90%（VGPR）",
     "capped": "超过 +100% 的柱截断于 +100%",
     # figures: swimmer plot
     "swimmer_title": "每例患者的随访时间（泳道图）",
     "swimmer_x": "自治疗开始的时间（月）",
     "swimmer_y": "患者（研究编号）",
-    "swimmer_y_many": "患者（n = {n}），随访最长者在上",
+    "swimmer_y_many": "患者（n = {n}，按随访时间由长到短排列）",
     "bar_colour": "柱颜色：最佳疗效",
     "cycle_start": "周期开始",
-    "response_onset": "疗效（≥PR）出现",
+    "response_onset": "达到缓解（≥PR）",
     "progression": "疾病进展",
     "death": "死亡",
     "ongoing": "末次随访时存活",
     "emd_flag": "髓外病变",
     # figures: response by cycle
     "by_cycle_title": "各评估周期的疗效",
-    "by_cycle_x": "评估时间点（第几周期后）",
-    "by_cycle_y": "评估患者占比 (%)",
+    "by_cycle_x": "评估时间点（治疗周期）",
+    "by_cycle_y": "评估患者占比（%）",
     "cycle_n": "第 {c} 周期后",
     # figures: patient flow
     "flow_title": "患者流程",
@@ -421,16 +421,16 @@ WORDS: dict[str, str] = {
     "lang.line_join": "",
     # figures: further endpoints and competing risks
     "RSD": "缓解持续时间",
-    "TTNT": "至下一线治疗时间",
+    "TTNT": "至下一次治疗时间",
     "TTR": "至缓解时间",
     "RSD_short": "DOR",
     "TTNT_short": "TTNT",
-    "surv_axis_RSD": "持续缓解率 (%)",
-    "surv_axis_TTNT": "未开始下一线治疗比例 (%)",
+    "surv_axis_RSD": "持续缓解率（%）",
+    "surv_axis_TTNT": "未开始下一次治疗的比例（%）",
     "months_response": "自首次缓解起的时间（月）",
     "cif_title": "疾病进展与无进展死亡的累积发生率",
     "cif_title_by": "按{what}分组的累积发生率",
-    "cif_y": "累积发生率 (%)",
+    "cif_y": "累积发生率（%）",
     "cif_progression": "疾病进展",
     "cif_death": "无进展死亡",
     "cif_free": "无进展存活",
@@ -466,37 +466,37 @@ WORDS: dict[str, str] = {
     # figure captions (pipeline/figures/catalogue.py, cuminc.py)
     "cap.flow": "从数据导出到各分析人群的患者流程（数据截止日期 {cutoff}）。",
     "cap.swimmer": (
-        "每例患者（研究编号）自治疗开始至末次随访的时间。柱颜色为最佳总体疗效；刻度为各周期的推定开始时间（每周期 {"
-        "L} 天）；标记为疗效（≥PR）出现、疾病进展、死亡及末次随访时存活；左侧方块表示髓外病变。"),
+        "每例患者（研究编号）自治疗开始至末次随访的时间。柱颜色表示最佳总体疗效；短竖线为各周期的推定开始时间（每周期"
+        " {L} 天）；标记分别表示达到缓解（≥PR）、疾病进展、死亡及末次随访时存活；左侧方块表示髓外病变。"),
     "cap.waterfall": (
-        "每例患者随访指标（依 IMWG 2016：血清或尿 M 蛋白、dFLC 或骨髓浆细胞）较基线的最佳变化百分比，每柱一例有原始"
-        "数值的患者（n = {n}），颜色为最佳总体疗效。虚线：−50%（PR）与 −90%（VGPR）阈值。"),
-    "cap.waterfall_measures": " 随访指标（例数）：{counts}。",
+        "每例有原始数值患者（n = {n}）的随访指标（依 IMWG 2016：血清或尿 M 蛋白、dFLC 或骨髓浆细胞）较基线的最佳变化"
+        "百分比，每柱代表 1 例患者，颜色表示最佳总体疗效。虚线为 −50%（PR）与 −90%（VGPR）阈值。"),
+    "cap.waterfall_measures": "随访指标（例数）：{counts}。",
     "measure.serum": "血清",
     "measure.urine": "尿",
     "measure.serum+urine": "血清+尿",
     "measure.dflc": "dFLC",
     "measure.marrow": "骨髓",
     "cap.sampled": (
-        " 图中显示 {n} 例中的 {k} 例，按{by}等距抽取以覆盖全部范围（逐例绘制将无法辨认）；全部患者见 derived/adsl.c"
-        "sv。"),
+        "图中显示 {n} 例中的 {k} 例，按{by}等距抽取以覆盖全部范围（逐例绘制将无法辨认）；全部患者见 derived/adsl.csv"
+        "。"),
     "cap.by_time_on_study": "随访时间",
     "cap.by_best_change": "较基线最佳变化",
     "cap.by_cycle": "各评估周期后的疗效分类（单次评估，未经确认）；n 为该周期接受评估的患者数。",
     "cap.km_overall": (
-        "全部患者（n = {n}）{ep}的 Kaplan-Meier 曲线。阴影为逐点 {level}% 置信区间（{conf}）；竖线标记为删失；虚线"
-        "为中位时间。"),
+        "全部患者（n = {n}）{ep}的 Kaplan-Meier 曲线。阴影为逐点 {level}% 置信区间（{conf}）；短竖线表示删失；虚线示"
+        "中位时间。"),
     "cap.km_by": (
-        "按{what}分组的{ep} Kaplan-Meier 曲线。组间比较采用 Log-rank 检验；风险比来自 Cox 模型（Efron 结点处理）及"
-        "其 {level}% 置信区间。竖线标记为删失；虚线为中位时间。"),
+        "按{what}分组的{ep} Kaplan-Meier 曲线。组间比较采用 Log-rank 检验；风险比及其 {level}% 置信区间来自 Cox 模型"
+        "（Efron 法处理结点）。短竖线表示删失；虚线示中位时间。"),
     "cap.km_immortal": (
-        " 注意：该分组在时间零点之后才形成，存在不朽时间偏倚（患者须存活足够长才能接受这些周期）；请参考界标分析。"),
+        "注意：该分组在时间零点之后才形成，存在永恒时间偏倚（患者须存活足够长时间才能接受这些周期），详见界标分析。"),
     "cap.km_landmark": (
         "按{what}分组的{ep}界标分析（第 {L} 天）：第 {L} 天前发生事件或删失的患者被排除，时间自第 {L} 天重新计算，"
         "分组依据第 {L} 天前已开始的周期数（第 k 周期推定于第 (k − 1) × {cl} 天开始）。"),
     "cap.forest": (
-        "各比较的 PFS 与 OS 风险比（Cox 模型，Efron 结点处理）及 {level}% 置信区间，P 值来自 Log-rank 检验。多于两"
-        "组的比较仅报告 Log-rank 检验。"),
+        "各比较的 PFS 与 OS 风险比（Cox 模型，Efron 法处理结点）及 {level}% 置信区间，P 值来自 Log-rank 检验；多于两"
+        "组的比较仅报告 Log-rank 检验结果。"),
     "cap.no_waterfall": (
         "未绘制瀑布图：数据中没有 M 蛋白、游离轻链或骨髓的原始数值（疗效来源：{src}），无法计算最佳变化百分比。"),
     "cap.no_by_cycle": "未绘制各周期疗效图：数据中没有按周期的疗效评估。",
@@ -505,12 +505,12 @@ WORDS: dict[str, str] = {
         "全部患者疾病进展（下层）与无进展死亡（上层）的堆积累积发生率，上缘即 1 − PFS。虚线为疾病进展曲线的逐点 {le"
         "vel}% 置信区间（log(−log) 变换）。"),
     "cap.cif_by": (
-        "按{what}分组的疾病进展与无进展死亡堆积累积发生率，每组一幅；各事件采用 Gray 检验。虚线为疾病进展曲线的逐点"
-        " {level}% 置信区间。"),
+        "按{what}分组的疾病进展与无进展死亡堆积累积发生率，每组一幅；各事件的组间比较采用 Gray 检验。虚线为疾病进展曲"
+        "线的逐点 {level}% 置信区间。"),
     # the KM confidence-band transform, in a caption
     "conf_name.log-log": "log-log 变换",
     "conf_name.log": "log 变换",
-    "conf_name.plain": "线性",
+    "conf_name.plain": "线性变换",
     # Table 1 levels
     "level.M": "男",
     "level.F": "女",
@@ -528,7 +528,7 @@ WORDS: dict[str, str] = {
     "level.high risk (del17p, t(4;14), t(14;16), t(14;20))": "高危（del(17p)、t(4;14)、t(14;16)、t(14;20)）",
     "level.IgH rearrangement/deletion": "IgH 重排/缺失",
     "level.1q21 gain": "1q21 扩增",
-    "level.del(13q)": "13q 缺失",
+    "level.del(13q)": "del(13q)",
     # Table 1 variables ('fish': every FISH row). Empty in English: the analysis' own labels are used
     "t1.n": "患者数",
     "t1.age": "年龄（岁）",
@@ -556,17 +556,17 @@ WORDS: dict[str, str] = {
     "t1.prior_lenalidomide": "既往使用来那度胺",
     "t1.prior_daratumumab": "既往使用达雷妥尤单抗",
     "t1.fish_tested": "行 FISH 检测",
-    "t1.fish": "FISH（检测者中）",
+    "t1.fish": "FISH 结果（检测者）",
     # adverse-event terms (lower case). Empty in English: the term is printed as recorded
-    "ae.white blood cell decreased": "白细胞减少",
-    "ae.neutrophil count decreased": "中性粒细胞减少",
-    "ae.platelet count decreased": "血小板减少",
+    "ae.white blood cell decreased": "白细胞计数降低",
+    "ae.neutrophil count decreased": "中性粒细胞计数降低",
+    "ae.platelet count decreased": "血小板计数降低",
     "ae.anemia": "贫血",
-    "ae.hemoglobin decreased": "血红蛋白下降",
-    "ae.lymphocyte count decreased": "淋巴细胞减少",
-    "ae.febrile neutropenia": "发热性中性粒细胞减少",
-    "ae.fatigue": "乏力",
-    "ae.anorexia": "食欲下降",
+    "ae.hemoglobin decreased": "血红蛋白降低",
+    "ae.lymphocyte count decreased": "淋巴细胞计数降低",
+    "ae.febrile neutropenia": "发热性中性粒细胞减少症",
+    "ae.fatigue": "疲乏",
+    "ae.anorexia": "厌食",
     "ae.diarrhea": "腹泻",
     "ae.nausea": "恶心",
     "ae.vomiting": "呕吐",
@@ -585,11 +585,11 @@ WORDS: dict[str, str] = {
     "compare.cutoff": "截止日期",
     "compare.patients": "患者数",
     "compare.source": "疗效来源",
-    "compare.inputs": "输入文件 (SHA-256)",
+    "compare.inputs": "输入文件（SHA-256）",
     "compare.notes": "说明",
     "compare.config": "配置变化",
     "compare.flags": "提示",
-    "compare.no_flags": "没有患者被移除，没有 p 值跨越 0.05，也没有中位数在未达到 (NR) 与数值之间变化。",
+    "compare.no_flags": "没有患者被移除，没有 P 值跨越 0.05，也没有中位时间在未达到（NR）与数值之间变化。",
     "compare.pat_section": "患者",
     "compare.added": "新增",
     "compare.removed": "移除",
@@ -603,31 +603,34 @@ WORDS: dict[str, str] = {
     "compare.new_patient": "新患者",
     "compare.bor": "最佳疗效变化",
     "compare.fu": "随访",
-    "compare.fu_median": "中位随访，月（反向 KM，{level}% CI）",
-    "compare.fu_range": "观察范围，月",
-    "compare.fu_pm": "OS 人月",
-    "compare.fu_gain": "每例患者增加的随访，月（中位 / 最大，n）",
+    "compare.fu_median": "中位随访时间，月（反向 Kaplan-Meier 法，{level}% CI）",
+    "compare.fu_range": "观察时间范围，月",
+    "compare.fu_pm": "OS 人月数",
+    "compare.fu_gain": "每例患者增加的随访时间，月（中位数 / 最大值，n）",
     "compare.head": "主要结果",
     "compare.orr": "各人群 ORR",
     "compare.population": "人群",
-    "compare.medians": "中位生存，月 ({level}% CI)",
+    "compare.medians": "中位生存时间，月（{level}% CI）",
     "compare.endpoint": "终点",
-    "compare.group": "组",
-    "compare.events_col": "事件",
+    "compare.group": "组别",
+    "compare.events_col": "事件数",
     "compare.comparisons": "比较",
     "compare.grouping": "分组",
     "compare.test": "检验",
     "compare.flag": "提示",
-    "compare.hr": "HR ({level}% CI)",
+    "compare.hr": "HR（{level}% CI）",
     "compare.records": "截至 {d} 不同的记录",
     "compare.records_none": "截至 {d} 没有记录不同：该日期之前的数据相同。",
     "compare.followed": (
-        "{n} 名患者在 {d} 之后仍有随访：按 {d} 截止，其末次联系日期移至该日（属新增随访，并非更正；下表不列出；"
-        "患者名单见 JSON 的 records.followed_past_as_of）。"),
+        "{n} 例患者在 {d} 之后仍有随访：按 {d} 截止，其末次随访日期移至该日（属新增随访，并非更正；下表不列出；患者名"
+        "单见 JSON 的 records.followed_past_as_of）。"),
     "compare.flag_removed": (
-        "已移除：运行 A 中的 {n} 名患者不在运行 B 中（撤回知情同意，或导出时遗漏？）；以下所有数字均不含这些患者：{ids}"),
+        "已移除：运行 A 中的 {n} 例患者不在运行 B 中（撤回知情同意，或导出时遗漏？）；以下所有数字均不含这些患者："
+        "{ids}"),
     "compare.changed_undated": "修改（无日期）",
-    "compare.undated_note": "（无日期）：cycles 与 best_response 描述截至导出时的病程，没有日期：这类修改可能是 {d} 之后的随访，而非更正。",
+    "compare.undated_note": (
+        "（无日期）：cycles 与 best_response 描述截至导出时的病程，不带日期，因此这类修改可能是 {d} 之后的随访，而非"
+        "更正。"),
     "compare.records_na": "未比较：{note}。",
     "compare.record": "记录",
     "compare.column": "列",
@@ -641,17 +644,17 @@ WORDS: dict[str, str] = {
     "compare.more": "……另有 {n} 条（完整列表见 JSON：changes_since_previous.json 或 compare --json）",
     # IMWG rule sources (pipeline/imwg/rules.py: IMWG, SPEC_DECISION, OUR_DECISION)
     "rule_source.IMWG 2016": "IMWG 2016（Kumar 2016）",
-    "rule_source.Decision (IMWG_RULES.md)": "标准含义不明确处采用的解释",
+    "rule_source.Decision (IMWG_RULES.md)": "对标准未明确之处的解释",
     "rule_source.Decision (this implementation)": "实现细节",
     # report: small words of the report and its tables
     "conf_with": "经确认",
     "conf_without": "未要求确认",
     "conf_as_recorded": "为记录值",
-    "t1_missing_value": "; 缺失 {n}",
+    "t1_missing_value": "；缺失 {n}",
     "t1_missing_head": "（缺失 {n}）",
     "conf_transform.log-log": "log-log 变换",
     "conf_transform.log": "log 变换",
-    "conf_transform.plain": "plain 变换",
+    "conf_transform.plain": "线性变换",
     "cov_ref": "{name}（参照：{ref}）",
     "lit_pct_of": "{name}（{n} 例中 {pct:g}%）",
     "ae_term": "{name}（{term}）",
@@ -679,18 +682,19 @@ WORDS: dict[str, str] = {
     "m_no_confirm": "单次评估即计入（不要求确认），与多数回顾性研究（包括参考研究）一致；",
     "m_pd_count": "最后一次评估（死亡、新治疗或数据结束前）所示的未确认实验室 PD 按其日期计为 PD。",
     "m_pd_ignore": "最后一次评估所示的未确认实验室 PD 不计入。",
-    "m_pd_n": "本队列中未确认的实验室 PD：{n} 次（{k} 例患者）。",
+    "m_pd_n": "本队列共有未经确认的实验室 PD {n} 次（{k} 例患者）。",
     "m_bor": (
-        "最佳总体疗效（BOR）为首次 PD 之前且新治疗开始之前的最佳确认疗效（sCR > CR > VGPR > PR > MR > SD > PD > NE"
-        "）。"),
+        "疗效分为严格意义的完全缓解（sCR）、完全缓解（CR）、非常好的部分缓解（VGPR）、部分缓解（PR）、微小缓解（MR）"
+        "、疾病稳定（SD）、疾病进展（PD）及不可评估（NE）。最佳总体疗效（BOR）为首次 PD 之前且开始新治疗之前的最佳确"
+        "认疗效（sCR > CR > VGPR > PR > MR > SD > PD > NE）。"),
     "m_final": (
         "疗效率及疗效表采用每例患者首次 PD 前末次可评估时的确认疗效（“最终疗效”，response.summary: last），而非 BOR"
         "。"),
     "m_rules": "所应用的规则（按优先顺序；规则原文为英文）：",
     "m_rates": (
-        "客观缓解率（ORR）= sCR + CR + VGPR + PR；临床获益率（CBR）= ORR + MR；疾病控制率（DCR）= CBR + SD；均以 n/"
-        "N 及 Clopper-Pearson 精确 {level}% 置信区间表示。可评估疗效人群定义为接受 ≥{k} 个周期的患者，另报告 ≥{k_ex"
-        "t} 个周期、髓外病变及各治疗方案人群。"),
+        "总缓解率（ORR）= sCR + CR + VGPR + PR；临床获益率（CBR）= ORR + MR；疾病控制率（DCR）= CBR + SD；均以 n/N 及"
+        " Clopper-Pearson 精确 {level}% 置信区间表示。可评估疗效人群定义为接受 ≥{k} 个周期治疗的患者，另报告 ≥{k_ext}"
+        " 个周期、髓外病变及各治疗方案亚组。"),
     "m_h_endpoints": "生存终点",
     "m_pfs_events.progression_or_death": "疾病进展（IMWG）或任何原因死亡，以先发生者为准",
     "m_pfs_events.progression": "疾病进展（与参考研究一致；无进展死亡不计为事件，按下述规则删失）",
@@ -703,65 +707,64 @@ WORDS: dict[str, str] = {
     "m_prog_date_derived": "进展日期取评估所得 PD 日期与记录的进展日期中较早者。",
     "m_prog_date_recorded": "进展日期采用记录值。",
     "m_h_stats": "统计分析",
-    "m_conf.log-log": "log-log",
-    "m_conf.log": "log",
-    "m_conf.plain": "plain (linear)",
+    "m_conf.log-log": "log-log 变换",
+    "m_conf.log": "log 变换",
+    "m_conf.plain": "线性变换",
     "m_stats": (
-        "生存曲线采用 Kaplan-Meier 法估计，逐点 {level}% 置信区间采用 {conf} 变换；中位生存时间的置信区间采用 Brook"
-        "meyer-Crowley 法（由变换后的逐点置信带反推）；生存曲线恰在 0.5 处持平时，中位时间取该区间的中点（与 R、SAS"
-        " 一致）。报告 {times} 个月时的生存率及其置信区间。中位随访时间采用反向 Kaplan-Meier 法（以删失为事件）估计"
-        "，并给出观察时间范围。组间比较采用 Log-rank 检验；风险比（HR）及 Wald {level}% 置信区间来自单因素 Cox 比例"
-        "风险模型（Efron 结点处理）。比较分组：{comps}。"),
+        "生存曲线采用 Kaplan-Meier 法估计，并给出逐点 {level}% 置信区间（{conf}）；中位生存时间的置信区间采用 Brookme"
+        "yer-Crowley 法（由变换后的逐点置信带反推）；生存曲线恰在 0.5 处持平时，中位时间取该区间的中点（与 R、SAS 一"
+        "致）。报告 {times} 个月时的生存率及其置信区间。中位随访时间采用反向 Kaplan-Meier 法（以删失为事件）估计，并"
+        "给出观察时间范围。组间比较采用 Log-rank 检验；风险比（HR）及 Wald {level}% 置信区间来自单因素 Cox 比例风险模"
+        "型（Efron 法处理结点）。比较分组：{comps}。"),
     "m_comp_threshold": "{name}（≥{t:g} vs <{t:g}）",
     "m_comp_pooled": "{name}（不足 {k} 例的组合并为“其他”）",
     "m_immortal_one": (
-        "{what}在时间零点之后才形成，按其分组比较存在不朽时间偏倚。因此增加界标分析：界标时间为第 {L} 天，排除界标"
-        "前发生事件或删失的患者，时间自界标重新计算，按界标时已开始的周期数分组（数据只含周期数、不含各周期日期，第 k 周期推定于 "
-        "index + (k − 1) × {cl} 天开始）。"),
+        "{what}在时间零点之后才形成，按其分组比较存在永恒时间偏倚，因此增加界标分析：界标时间为第 {L} 天，排除界标前"
+        "发生事件或删失的患者，时间自界标重新计算，按界标时已开始的周期数分组（数据只含周期数、不含各周期日期，第 k "
+        "周期推定于治疗开始后第 (k − 1) × {cl} 天开始）。"),
     "m_immortal_many": (
-        "{what}在时间零点之后才形成，按其分组比较存在不朽时间偏倚。因此增加界标分析：界标时间为第 {L} 天，排除界标"
-        "前发生事件或删失的患者，时间自界标重新计算，按界标时已开始的周期数分组（数据只含周期数、不含各周期日期，第 k 周期推定于 "
-        "index + (k − 1) × {cl} 天开始）。"),
+        "{what}在时间零点之后才形成，按其分组比较存在永恒时间偏倚，因此增加界标分析：界标时间为第 {L} 天，排除界标前"
+        "发生事件或删失的患者，时间自界标重新计算，按界标时已开始的周期数分组（数据只含周期数、不含各周期日期，第 k "
+        "周期推定于治疗开始后第 (k − 1) × {cl} 天开始）。"),
     "m_baseline": (
-        "基线连续变量采用 Shapiro-Wilk 检验正态性：P ≥ 0.05 者以均数 ± 标准差表示，否则以中位数（Q1, Q3）表示（四分"
-        "位数按 R 默认的第 7 种定义）；分类变量以 n（%）表示，FISH 异常以占检测患者的比例表示；高危细胞遗传学定义为"
-        " del(17p)、t(4;14)、t(14;16) 或 t(14;20)。不良事件按 CTCAE v5.0 分级，每例患者每一术语取最严重分级，分母为"
-        "全部治疗患者。检验均为双侧，P < 0.05 为差异有统计学意义；未对多重比较进行校正，组间比较属探索性分析。NR 表"
-        "示未达到。"),
+        "基线连续变量采用 Shapiro-Wilk 检验正态性：P ≥ 0.05 者以均数 ± 标准差表示，否则以中位数（Q1，Q3）表示（四分位"
+        "数按 R 默认的第 7 种定义）；分类变量以 n（%）表示，FISH 异常以占检测患者的比例表示；高危细胞遗传学定义为 del"
+        "(17p)、t(4;14)、t(14;16) 或 t(14;20)。不良事件按 CTCAE v5.0 分级，同一患者的同一不良事件取最严重分级，分母为"
+        "全部接受治疗的患者。检验均为双侧，P < 0.05 为差异有统计学意义；未对多重比较进行校正，组间比较属探索性分析。N"
+        "R 表示未达到。"),
     "m_h_software": "软件",
     "m_software": (
         "分析由 mmcohort {v}（Python {py}；{soft}）完成。Kaplan-Meier、Log-rank、Cox 及 Clopper-Pearson 的计算结果"
         "已与 R survival 3.5-3 的参考值核对一致。"),
     "m_h_further": "其他终点与分析",
     "m_further_endpoints": (
-        "缓解持续时间（DOR，ADaM 参数 RSD）：仅限缓解患者（PR 及以上，MR 不计为缓解），自首次达到缓解（经确认）的评"
-        "估日期至疾病进展或死亡，删失规则同 PFS。至下一线治疗时间（TTNT）：自治疗开始至下一线治疗开始或死亡（以先发"
-        "生者为准），其余患者删失于末次随访日期。至缓解时间（TTR）：缓解患者自治疗开始至首次缓解的时间，以中位数与"
-        "范围描述。DOR 与 TTNT 采用与 PFS、OS 相同的 Kaplan-Meier 方法、Log-rank 检验与 Cox 模型。"),
+        "缓解持续时间（DOR，ADaM 参数 RSD）：仅限缓解患者（PR 及以上，MR 不计为缓解），自首次达到缓解（经确认）的评估"
+        "日期至疾病进展或死亡，删失规则同 PFS。至下一次治疗时间（TTNT）：自治疗开始至开始下一次治疗或死亡（以先发生者"
+        "为准），其余患者删失于末次随访日期。至缓解时间（TTR）：缓解患者自治疗开始至首次缓解的时间，以中位数与范围描"
+        "述。DOR 与 TTNT 采用与 PFS、OS 相同的 Kaplan-Meier 法、Log-rank 检验与 Cox 模型。"),
     "m_competing": (
         "竞争风险：以无进展死亡为竞争事件，采用 Aalen-Johansen 方法估计疾病进展的累积发生率（与 R cmprsk::cuminc 一"
         "致），方差采用 Gray 方法，逐点 {level}% 置信区间采用 log(−log) 变换；组间比较采用 Gray 检验；疾病进展的亚"
         "分布风险比来自 Fine-Gray 模型（R cmprsk::crr，稳健方差），协变量：{covs}。"),
     "m_rmst": (
-        "限制平均生存时间（RMST）：τ 之前 Kaplan-Meier 曲线下面积，标准误同 R survival 的 rmean；τ：{tau}。组间差值"
+        "限制性平均生存时间（RMST）：τ 之前 Kaplan-Meier 曲线下面积，标准误同 R survival 的 rmean；τ：{tau}。组间差值"
         "附正态 {level}% 置信区间与 P 值；中位时间未达到时亦可比较。"),
-    # `mmcohort compare`: words that were written in the code (the Chinese output printed them in English too;
-    # kept so, to be translated on purpose)
-    "compare.all": "all",
-    "compare.landmark": "{by} (landmark {d} d)",
-    "compare.now_significant": "now < 0.05",
-    "compare.now_not_significant": "now >= 0.05",
+    # `mmcohort compare`: words that were written in the code (translated; the code puts now_* in ASCII brackets)
+    "compare.all": "全部",
+    "compare.landmark": "{by}（第 {d} 天界标）",
+    "compare.now_significant": "现 P < 0.05",
+    "compare.now_not_significant": "现 P ≥ 0.05",
     # `mmcohort meta` (pipeline/meta/): the report, the forest and funnel plots
     "meta.html_lang": "zh-CN",
     "meta.ci": "{level}% CI",
     "meta.p_na": "P 值不适用",
     "meta.not_estimable": "不可估计",
-    "meta.measure.RR": "风险比（RR）",
+    "meta.measure.RR": "相对危险度（RR）",
     "meta.measure.OR": "比值比（OR）",
     "meta.measure.RD": "风险差（RD）",
     "meta.measure.HR": "风险比（HR）",
     "meta.measure.proportion": "比例",
-    "meta.measures.RR": "风险比（RR）",
+    "meta.measures.RR": "相对危险度（RR）",
     "meta.measures.OR": "比值比（OR）",
     "meta.measures.RD": "风险差（RD）",
     "meta.measures.HR": "风险比（HR）",

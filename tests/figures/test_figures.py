@@ -285,7 +285,7 @@ def test_chinese_labels_when_a_font_exists(monkeypatch, result):
     monkeypatch.setattr(style, "find_cjk_font", lambda: "DejaVu Sans")  # any font: we only read the text
     panel = km_panels(res.curves, res.landmark_curves, res.comparisons, res.landmark_comparisons, lang="zh", level="95")[0]
     fig = panel.draw(res.ticks_months, res.risk_table, lang="zh")
-    assert fig.axes[0].get_ylabel() == "无进展生存率 (%)"
+    assert fig.axes[0].get_ylabel() == "无进展生存率（%）"
     assert _risk_axes(fig).get_title(loc="left") == "风险人数"
 
 

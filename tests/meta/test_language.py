@@ -122,7 +122,7 @@ def test_chinese_figures_where_a_cjk_font_is_installed(bcg_en, monkeypatch):
     a = {**analyses[1], "conf_level": 0.9}  # the IV fixed analysis with subgroups; a 90% level for the labels
     labels = {k: v for k, v in outcomes[1].labels.model_dump().items() if k.startswith("favours")}
     texts = _texts(plot_forest(a, labels, title="结核病", lang="zh"))
-    for word in ("研究或亚组", "权重", "试验组\n事件数", "对照组\n事件数", "\n总例数", "风险比（RR）\nIV，固定效应，90% CI",
+    for word in ("研究或亚组", "权重", "试验组\n事件数", "对照组\n事件数", "\n总例数", "相对危险度（RR）\nIV，固定效应，90% CI",
                  "小计（90% CI）", "合计（90% CI）", "事件总数"):
         assert word in texts, word
     assert any(s.startswith("亚组间差异检验：Chi\u00b2 = 19.87") for s in texts)
@@ -132,7 +132,7 @@ def test_chinese_figures_where_a_cjk_font_is_installed(bcg_en, monkeypatch):
     english = ("Study or Subgroup", "Weight", "Events", "Total", "Heterogeneity", "Test for", "Fixed", "Random")
     assert not [s for s in texts if any(w in s for w in english)]
     funnel = _texts(plot_funnel(a, *_yi_vi(a), lang="zh"))
-    assert {"风险比（RR）", "标准误 SE(log RR)", "伪 90% CI 界限", "合并效应量"} <= set(funnel)
+    assert {"相对危险度（RR）", "标准误 SE(log RR)", "伪 90% CI 界限", "合并效应量"} <= set(funnel)
 
 
 def _headings(md: str, html: str) -> list[str]:

@@ -27,7 +27,7 @@ def test_report_has_the_sections_with_ci_labels_from_conf_level(run, lang):
     html, md = build_report(res, cfg, lang=lang)
     heads = {"en": ["Competing risks: progression and death without progression", "Restricted mean survival time",
                     "Duration of response, time to next treatment and time to response", "Fine-Gray model"],
-             "zh": ["竞争风险：疾病进展与无进展死亡", "限制平均生存时间", "缓解持续时间、至下一线治疗时间与至缓解时间",
+             "zh": ["竞争风险：疾病进展与无进展死亡", "限制性平均生存时间", "缓解持续时间、至下一次治疗时间与至缓解时间",
                     "Fine-Gray 模型"]}[lang]
     for h in heads:
         assert h in md and h in html

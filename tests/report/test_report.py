@@ -176,7 +176,7 @@ def test_chinese_report_has_chinese_headings_and_methods(rendered):
         assert heading in page.headings and f"## {heading}" in md
     assert "1. 研究队列与患者流程" in page.headings and "8. 统计方法" in page.headings
     text = " ".join(page.text)
-    assert "Kaplan-Meier 法估计" in text and "Clopper-Pearson" in text and "不朽时间偏倚" in text
+    assert "Kaplan-Meier 法估计" in text and "Clopper-Pearson" in text and "永恒时间偏倚" in text
     assert 'lang="zh-CN"' in html
     assert not BAD_WORDS.findall(text)
 

@@ -44,7 +44,7 @@ def test_comparison_table_of_an_empty_group_and_its_note_read_in_the_language():
         assert tab.rows[0][4] == "—"  # no 'NR (NR–NR)' for a group without patients
         assert not any(">= 3" in n for n in tab.footnotes)
     zh = _comparison("zh").footnotes[-1]
-    assert zh == "缓解持续时间：未比较：有患者的组少于两个"
+    assert zh == "缓解持续时间：未比较（有患者的组少于两个）。"
     assert not re.search(r"[A-Za-z]{4,}", zh)
 
 

@@ -78,7 +78,7 @@ def test_lookups():
     with pytest.raises(KeyError):
         t("t_rates", "en")  # a {level} is never printed unfilled
     assert level("M", "zh") == "男" and level("IgG", "zh") == "IgG"
-    assert ae_term("Fatigue", "zh") == "乏力（Fatigue）" and ae_term("Fatigue", "en") == "Fatigue"
+    assert ae_term("Fatigue", "zh") == "疲乏（Fatigue）" and ae_term("Fatigue", "en") == "Fatigue"
     assert ae_term("Hiccups", "zh") == "Hiccups"
     assert table1_label("age", "zh", "Age, years") == "年龄（岁）"
     assert table1_label("age", "en", "Age, years") == "Age, years"
