@@ -83,7 +83,7 @@ def _response_blocks(config: StudyConfig, source: str, rules: list | None, lang:
 
 def _statistics_blocks(config: StudyConfig, lang: str, level: str) -> list[dict]:
     a = config.analysis
-    times = ", ".join(f"{x:g}" for x in a.survival_times_months)
+    times = join([f"{x:g}" for x in a.survival_times_months], lang)  # 6, 12 and 24 / 6、12、24
     blocks = [_h("m_h_stats", lang),
               _p(t("m_stats", lang, level=level, conf=t(f"m_conf.{a.conf_type}", lang), times=times,
                    comps=_comparisons_text(config, lang)))]

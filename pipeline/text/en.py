@@ -71,8 +71,7 @@ WORDS: dict[str, str] = {
     "c_p": "p",
     "c_hr": "HR ({level}% CI)",
     "c_hr_vs": "HR compares",
-    # c_ae_term prints 'Covariate', not 'Adverse event': see c_term below
-    "c_ae_term": "Covariate",
+    "c_ae_term": "Adverse event",
     "c_any": "Any grade, n (%)",
     "c_grade": "Grade {g}",
     "c_g3": "Grade ≥ 3, n (%)",
@@ -370,8 +369,7 @@ WORDS: dict[str, str] = {
     "np_TTR": "time to response",
     "np_competing_risks": "competing-risks analysis",
     "np_rmst": "restricted mean survival time",
-    # c_ae_term (AE table, meant 'Adverse event'), c_ph_term (PH test, meant 'Term') and c_term (Fine-Gray) all print
-    # 'Covariate' today: one key used to serve the three and its last definition won. Kept so outputs stay identical.
+    # the proportional-hazards test's and the Fine-Gray model's rows are the model's covariates
     "c_ph_term": "Covariate",
     "c_term": "Covariate",
     # figures: endpoints, axes, legends (pipeline/figures/)

@@ -121,6 +121,9 @@ def test_report_content_clinician_reads(rendered):
                    "log-log", "Efron", "reverse Kaplan-Meier", "Shapiro-Wilk", "IMWG rules as applied",
                    "two consecutive evaluable assessments"):
         assert phrase in text, phrase
+    # the adverse-event table's first column is headed as what it holds (it said "Covariate")
+    ae = (folder / "report.md").read_text(encoding="utf-8").split("Adverse events (worst grade per patient")[1]
+    assert ae.split("\n\n")[1].startswith("| Adverse event | Any grade, n (%) |")
     # provenance: input SHA-256
     sha = rendered[4].raw["patients"].sha256
     assert sha and sha in text
@@ -356,3 +359,15 @@ def test_the_report_counts_the_unconfirmed_pds(tmp_path):
     folder = run_study(trio_config(paths), tmp_path / "out")
     text = (folder / "report.md").read_text(encoding="utf-8")
     assert "Unconfirmed laboratory PDs in this cohort: 2; patients with one: 2." in text
+
+
+def test_survival_times_are_listed_in_the_language_of_the_report():
+    """Methods: '6, 12 and 24 months' is '6、12、24 个月' in Chinese (was '6, 12, 24 个月')."""
+    from pipeline.report.methods import methods
+    from tests.trio import make_config
+
+    config = make_config({"patients": "p.csv"}, analysis={"survival_times_months": [6, 12, 24]})
+    stats = {lang: next(b["text"] for b in methods(config, "patients", {}, lang=lang) if "Kaplan-Meier" in b.get("text", ""))
+             for lang in ("en", "zh")}
+    assert "6、12、24 个月" in stats["zh"] and "6, 12, 24 个月" not in stats["zh"]
+    assert "6, 12, 24 months" in stats["en"]
