@@ -79,7 +79,8 @@ def down(v, b, frac: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule: ``kind`` is ``category`` (assigns ``category`` at an assessment) or ``method``."""
+    """One rule: ``kind`` is ``category`` (assigns ``category`` at an assessment) or ``method``. ``description``
+    is the English; its translation ``rule.<rule_id>[.<variant>]`` (pipeline/text/) fills in ``text_values``."""
 
     rule_id: str
     kind: str
@@ -87,13 +88,15 @@ class Rule:
     description: str
     source: str = IMWG
     confirmation: str | None = None
+    variant: str = field(default="", compare=False)
+    text_values: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_decision(self) -> bool:
         return self.source != IMWG
 
     def as_dict(self) -> dict:
-        return {**{f.name: getattr(self, f.name) for f in fields(Rule)}, "is_decision": self.is_decision}
+        return {**{f.name: getattr(self, f.name) for f in fields(Rule) if f.compare}, "is_decision": self.is_decision}
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,7 @@ def _method_rules(baseline_window_days: int, confirm_response: bool, unconfirmed
              "Baseline = the assessment marked cycle 0 (the last one if several); otherwise the last assessment "
              f"on or before index_date and at most {baseline_window_days} days before it "
              f"(baseline_window_days = {baseline_window_days}). Cycle 0 wins over the window.",
-             OUR_DECISION),
+             OUR_DECISION, text_values={"days": baseline_window_days}),
         Rule("SCOPE", "method", None,
              "Assessments after the baseline and after index_date are categorised; other non-baseline "
              "assessments are pre-treatment and get no category. Assessments after death, or on or after the day "
@@ -349,8 +352,8 @@ def _method_rules(baseline_window_days: int, confirm_response: bool, unconfirmed
              "the most recent SPD (baseline included), so a plasmacytoma not re-imaged since baseline caps the "
              "category at SD. A plasmacytoma down >= 50% (not gone) caps at VGPR, down 25-49% at MR. "
              "Growth (PD) is judged only on SPD measured at the assessment.", OUR_DECISION),
-        Rule("CONFIRMATION", "method", None, confirm_text, SPEC_DECISION),
-        Rule("UNCONFIRMED_PD", "method", None, pd_text, SPEC_DECISION),
+        Rule("CONFIRMATION", "method", None, confirm_text, SPEC_DECISION, variant=str(confirm_response).lower()),
+        Rule("UNCONFIRMED_PD", "method", None, pd_text, SPEC_DECISION, variant=unconfirmed_pd),
         Rule("BOR", "method", None,
              "Best overall response = the best confirmed category from index_date up to the first PD (or an "
              "earlier recorded progression_date) and before new_therapy_date, ranked sCR > CR > VGPR > PR "
@@ -388,7 +391,6 @@ def recorded_rule_list(baseline_window_days: int = 30, confirm_response: bool = 
         CONFIRM_REQUIRED if confirm_response else CONFIRM_NOT_REQUIRED)
     methods = _method_rules(baseline_window_days, confirm_response, unconfirmed_pd)
     return (recorded, *[r for r in methods if r.rule_id in _RECORDED_METHODS])
-
 
 
 def rules_table(rule_list: tuple[Rule, ...]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pipeline.config import StudyConfig
 from pipeline.figures import labels as L
 from pipeline.text.fmt import level as ci_level
-from pipeline.text.i18n import has, join, t
+from pipeline.text.i18n import join, t, words
 
 
 def _comparisons_text(config: StudyConfig, lang: str) -> str:
@@ -25,10 +25,24 @@ def _comparisons_text(config: StudyConfig, lang: str) -> str:
     return join(parts, lang, "sep_clause")
 
 
-def _source_label(source: str, lang: str) -> str:
-    """A rule's source as a journal reader understands it (the engine's labels name project files)."""
-    key = f"rule_source.{source}"
-    return t(key, lang) if has(key, lang) else source
+def _label(kind: str, value: str, lang: str) -> str:
+    """A rule's source (``rule_source``: as a journal reader understands it; the engine's labels name project
+    files) or confirmation word (``rule_confirm``) in ``lang``; the engine's own word where there is none."""
+    return words(lang).get(f"{kind}.{value}", "") or value
+
+
+def rule_key(rule) -> str:
+    """Where a rule's description is translated: ``rule.<rule_id>``, plus ``.<variant>`` for an option-dependent
+    wording (``rule.CONFIRMATION.false``)."""
+    variant = getattr(rule, "variant", "")
+    return f"rule.{getattr(rule, 'rule_id', '')}" + (f".{variant}" if variant else "")
+
+
+def rule_description(rule, lang: str) -> str:
+    """A rule's description in ``lang``: its translation, filled with the rule's option values; the engine's
+    description is the English (en.py keeps the keys empty), and stays for a rule without a translation."""
+    text = words(lang).get(rule_key(rule), "")
+    return t(rule_key(rule), lang, **dict(getattr(rule, "text_values", {}))) if text else str(rule.description)
 
 
 def rules_block(rules: list, lang: str) -> dict:
@@ -38,9 +52,10 @@ def rules_block(rules: list, lang: str) -> dict:
         from pipeline.report.tables import DisplayTable
 
         cols = [t(f"c_rules_{c}", lang) for c in ("rule", "category", "description", "source", "confirmation")]
-        rows = [[str(getattr(r, "rule_id", "")), str(getattr(r, "category", None) or ""), L.pretty(str(r.description)),
-                 _source_label(str(getattr(r, "source", "") or ""), lang),
-                 str(getattr(r, "confirmation", None) or "")] for r in rules]
+        rows = [[str(getattr(r, "rule_id", "")), str(getattr(r, "category", None) or ""),
+                 L.pretty(rule_description(r, lang)),
+                 _label("rule_source", str(getattr(r, "source", "") or ""), lang),
+                 _label("rule_confirm", str(getattr(r, "confirmation", None) or ""), lang)] for r in rules]
         return {"kind": "rules_table", "table": DisplayTable("imwg_rules", t("t_rules", lang), cols, rows, text=True)}
     return {"kind": "list", "items": [str(getattr(r, "description", r)) for r in rules]}
 

@@ -6,7 +6,8 @@ every key is in both). Look words up with ``pipeline.text.i18n.t(key, lang, **va
 the configured confidence level. Prefixes: none for the report's words and the figures' labels; ``m_`` the
 Methods; ``cap.`` figure captions; ``compare.`` the comparison of two runs; ``grouping.``, ``value.``,
 ``group_form.``, ``yes_no.``, ``pop.`` names of groupings, groups and populations; ``level.``, ``t1.``, ``ae.``
-Table 1 levels and variables and adverse-event terms; ``lang.`` how the language is written.
+Table 1 levels and variables and adverse-event terms; ``rule.``, ``rule_confirm.`` the IMWG rules of the
+Methods (empty here: the engine's own English is printed); ``lang.`` how the language is written.
 
 This module is longer than 400 lines on purpose: it is data, one entry a line, no logic.
 """
@@ -714,6 +715,40 @@ WORDS: dict[str, str] = {
     "c_rules_description": "Description",
     "c_rules_source": "Source",
     "c_rules_confirmation": "Confirmation",
+    # IMWG rules of the Methods' table, by rule id: empty, the English is the engine's own description
+    # (pipeline/imwg/rules.py); zh.py holds the translations
+    "rule.PD_SERUM": "",
+    "rule.PD_URINE": "",
+    "rule.PD_DFLC": "",
+    "rule.PD_MARROW": "",
+    "rule.PD_PLASMACYTOMA": "",
+    "rule.PD_NEW_LESION": "",
+    "rule.NE_NO_BASELINE": "",
+    "rule.SCR": "",
+    "rule.CR": "",
+    "rule.VGPR": "",
+    "rule.PR": "",
+    "rule.MR": "",
+    "rule.SD": "",
+    "rule.NE": "",
+    "rule.BASELINE": "",
+    "rule.SCOPE": "",
+    "rule.UNITS": "",
+    "rule.MEASURABLE": "",
+    "rule.INVOLVED_CHAIN": "",
+    "rule.MISSING_IFE_ZERO": "",
+    "rule.MARROW_CARRIED": "",
+    "rule.PLASMACYTOMA_CARRIED": "",
+    "rule.CONFIRMATION.true": "",
+    "rule.CONFIRMATION.false": "",
+    "rule.UNCONFIRMED_PD.count": "",
+    "rule.UNCONFIRMED_PD.ignore": "",
+    "rule.BOR": "",
+    "rule.PROGRESSION_DATE": "",
+    "rule.RELAPSE_FROM_CR": "",
+    "rule.RECORDED": "",
+    "rule_confirm.required": "",
+    "rule_confirm.not required": "",
     # report: Methods (pipeline/report/methods.py, further.py)
     "m_h_design": "Design and data",
     "m_design": (
