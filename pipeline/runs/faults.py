@@ -183,14 +183,23 @@ def sigterm_raises() -> Iterator[None]:
         yield
         return
 
+    stopped = []
+
     def handler(signum, frame):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+        stopped.append(signum)
         log.warning("stopped by SIGTERM: the unfinished run folder is removed; an earlier run stays as it was")
         raise Terminated(SIGTERM_EXIT)
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
         yield
+    except BaseException as e:
+        # the signal lands in whatever code runs; a library may catch the Terminated raised there and raise
+        # its own error (pydantic wraps what its serializer callbacks raise): the run was still stopped
+        if stopped and not isinstance(e, Terminated):
+            raise Terminated(SIGTERM_EXIT) from e
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -191,3 +191,29 @@ def test_run_lock_is_reentrant_and_exclusive(tmp_path):
                              text=True, timeout=120)
         assert f"(process {os.getpid()})" in res.stdout
     assert not (tmp_path / f".{RUN}.lock").exists()  # released and removed
+
+
+def test_sigterm_caught_and_wrapped_by_a_library_still_stops_the_run_with_143():
+    """The signal lands in whatever code runs: pydantic, serializing the manifest, wrapped the Terminated
+    raised in its callback into its own error, and the run ended with exit 1 and a traceback. Whatever
+    error leaves the block after a SIGTERM, the block raises Terminated (exit 143), chained to it."""
+    from pipeline.runs.faults import SIGTERM_EXIT, Terminated, sigterm_raises
+
+    class LibraryError(Exception):
+        pass
+
+    with pytest.raises(Terminated) as stop, sigterm_raises():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler raises at the next bytecode
+            time.sleep(5)  # not reached
+        except Terminated as inner:
+            raise LibraryError("Error calling function `ser_path`: Terminated: 143") from inner
+    assert stop.value.code == SIGTERM_EXIT and isinstance(stop.value.__cause__, LibraryError)
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # pytest's own (default) handler is back
+
+
+def test_an_error_without_sigterm_passes_through_sigterm_raises():
+    from pipeline.runs.faults import sigterm_raises
+
+    with pytest.raises(KeyError), sigterm_raises():
+        raise KeyError("not a signal")
