@@ -135,7 +135,14 @@ def test_subgroups_interaction():
     old = adsl.age >= 70
     m = cox_fit(adsl.futime[old], adsl.death[old], (adsl.sex[old] == "M").astype(float).to_numpy()[:, None], ["s"])
     assert _close(rec["levels"][1]["hr"], m.terms[0].hr, rel=1e-12)
-    assert rec["interaction_df"] == 1 and 0 < rec["interaction_p"] < 1
+    # R: coxph within each age group, and anova(sex + age_group, sex * age_group)
+    ref = REF["subgroup_sex_by_agegroup"]
+    for got, want in zip(rec["levels"], ref["within"], strict=True):
+        assert got["level"] == want["age_group"] and _close(got["p"], want["p"])
+        for k, r in (("hr", "hr"), ("hr_ci_low", "lower"), ("hr_ci_high", "upper")):
+            assert _close(got[k], want[r]), k
+    assert rec["interaction_df"] == ref["interaction"]["df"] == 1
+    assert _close(rec["interaction_p"], ref["interaction"]["p"])
 
 
 def test_missing_column_is_a_config_error_listing_columns():
