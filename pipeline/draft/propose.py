@@ -71,6 +71,7 @@ class Draft:
     sheet: str | dict[str, str] | None  # one name for all tables (--sheet), or a sheet per table proposed
     language: str
     encoding: str | None = None  # forced CSV encoding (--encoding), written as inputs.encoding
+    unused_sheets: list[str] = field(default_factory=list)  # "sheet 'X' not used: why", of the workbooks read
 
     def counts(self) -> dict[str, int]:
         mapped = sum(len(t.active) for t in self.tables.values())
@@ -238,17 +239,25 @@ def draft_config(inputs: dict[str, Path], study: str, cutoff: dt.date | None = N
     ``sheet`` (--sheet) is read for every table, as ``inputs.sheet`` reads it, unless one workbook serves
     several tables: it then names the sheet of the first of them (patients, assessments, adverse events).
     Otherwise, a workbook with several visible sheets gets a sheet per table proposed by its headers
-    (``pipeline.draft.sheets``).
+    (``pipeline.draft.sheets``). A table not given is looked for in the patients workbook: a sheet whose headers
+    match it is proposed for it (CHECK) and the table drafted from it as if the workbook had been given for it.
     """
     paths = {t: Path(p) for t, p in inputs.items() if p is not None}
-    books = [p.resolve() for p in paths.values()]
+    given = len({p.resolve() for p in paths.values()}) < len(paths)  # one workbook given for several tables
+    optional = _tables_in_patients_book(paths)
     choices: dict[str, SheetChoice] = {}
-    if sheet is None or len(set(books)) < len(books):
+    unused: list[str] = []
+    if sheet is None or given or optional:
         first = {}  # workbook -> its first table
         for t, p in paths.items():
             if p.suffix.lower() in SHEET_SUFFIXES:
                 first.setdefault(p.resolve(), t)
-        choices = choose_sheets(paths, {t: sheet for t in first.values()} if sheet else {}, encoding)
+        found = choose_sheets(paths, {t: sheet for t in first.values()} if sheet else {}, encoding, optional)
+        choices, unused = found.choices, found.unused
+        for t in optional - choices.keys():  # no sheet fits it: not drafted
+            del paths[t]
+        if sheet is not None and not given and not optional & choices.keys():
+            choices = {}  # --sheet names the one sheet read, as before
     tables = {}
     for t, p in paths.items():
         tables[t] = draft_table(t, p, choices[t].sheet if t in choices else sheet, encoding)
@@ -260,4 +269,17 @@ def draft_config(inputs: dict[str, Path], study: str, cutoff: dt.date | None = N
     cjk = sum(has_cjk(h) for h in headers)
     language = "zh" if cjk * 2 > len(headers) else "en"
     chosen = {t: c.sheet for t, c in choices.items()} or sheet
-    return Draft(study, cutoff, note, tables, chosen, language, encoding)
+    return Draft(study, cutoff, note, tables, chosen, language, encoding, unused)
+
+
+def _tables_in_patients_book(paths: dict[str, Path]) -> set[str]:
+    """The tables not given that may be sheets of the patients workbook (one with several visible sheets):
+    added to ``paths`` with its file; ``choose_sheets`` keeps those a sheet fits."""
+    book = paths["patients"]
+    missing = [t for t in TABLE_SPECS if t not in paths]
+    if not missing or sum(v for _, v in workbook_sheets(book)) < 2:
+        return set()
+    paths.update(dict.fromkeys(missing, book))
+    order = {t: paths.pop(t) for t in TABLE_SPECS if t in paths}  # the tables in the contract's order
+    paths.update(order)
+    return set(missing)

@@ -82,6 +82,7 @@ def _header_block(d: Draft, out: Path) -> list[str]:
             check = "" if sheet else "CHECK: "
             lines.append("#   " + _clean(f"{check}the workbook has sheets {', '.join(t.sheets)}; read "
                                        f"{sheet or t.sheets[0]!r} (choose with --sheet / inputs.sheet)"))
+    lines += [_clean(f"# {note}") for note in d.unused_sheets]
     lines += [f"study: {scalar(d.study)}", _line(f"cutoff: {d.cutoff.isoformat()}", d.cutoff_note, 20), "inputs:"]
     for t in d.tables.values():
         lines.append(f"  {t.table}: {scalar(_rel(t.path, out))}")

@@ -219,7 +219,7 @@ def test_without_sheet_a_workbook_with_several_sheets_gets_the_best_matching_one
     r, text = _init(tmp_path, _one_workbook(tmp_path))
     assert r.exit_code == 0, r.stderr
     cfg, _ = _valid(tmp_path)
-    assert cfg.inputs.sheet == {"patients": "患者信息"} and cfg.columns["patients"] == ZH_COLUMNS
+    assert cfg.inputs.sheet["patients"] == "患者信息" and cfg.columns["patients"] == ZH_COLUMNS
     assert "'说明' (0), '不良事件' (1), '疗效评估' (1)" in text
 
 
@@ -228,7 +228,8 @@ def test_sheet_with_one_workbook_for_several_tables_names_the_patients_sheet(tmp
     r, text = _init(tmp_path, book, "--assessments", str(book), "--sheet", "患者信息")
     assert r.exit_code == 0, r.stderr
     cfg, _ = _valid(tmp_path)
-    assert cfg.inputs.sheet == {"patients": "患者信息", "assessments": "疗效评估"}
+    # adverse events, not given, are proposed from the workbook (tests/draft/test_init_sheets.py)
+    assert cfg.inputs.sheet == {"patients": "患者信息", "assessments": "疗效评估", "adverse_events": "不良事件"}
     assert re.search(r"    patients: 患者信息 +# from --sheet$", text, re.M)
     assert "other sheets: '说明' (0), '不良事件' (1)\n" in text  # the patients sheet is not offered again
 
