@@ -105,8 +105,10 @@ def _response_specs(res: AnalysisResult, config: StudyConfig, lang: str,
     else:
         omitted.append(Omitted("waterfall_best_change", "response", caption("no_waterfall", tl, src=res.response.source)))
     if res.by_cycle is not None and not res.by_cycle.empty:
-        specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl),
-                                partial(axes_figure, plot_response_by_cycle, res.by_cycle, lang=lang)))
+        bc = res.by_cycle
+        ne = caption("by_cycle_ne", tl) if (bc.loc[bc["category"] == "NE", "n"] > 0).any() else ""
+        specs.append(FigureSpec("response_by_cycle", "response", caption("by_cycle", tl, ne=ne, table=t("t_by_cycle", tl)),
+                                partial(axes_figure, plot_response_by_cycle, bc, lang=lang)))
     else:
         omitted.append(Omitted("response_by_cycle", "response", caption("no_by_cycle", tl)))
     return specs, omitted

@@ -28,6 +28,9 @@ from pipeline.vocab import DAYS_PER_MONTH as M
 PROGRESSION_COLOUR = "#D55E00"
 DEATH_COLOUR = "#6E6E6E"
 RISK_AXES_LABEL = "numbers_at_risk"
+#: Height ratio of the header row (panels 3.2, numbers at risk 0.45): next to nothing, its content is drawn
+#: outside it (see ``_header``); not 0, which leaves constrained layout's row-height equations unsolvable.
+HEADER_RATIO = 0.01
 
 
 def _step_values(curve, grid_days: np.ndarray) -> np.ndarray:
@@ -114,7 +117,7 @@ def plot_cuminc(curves: Sequence[CIFCurve], ticks_months: Sequence[float], conf_
     nrow = -(-k // ncol)
     with theme(lang):
         fig = Figure(figsize=(max(6.6, 3.4 * ncol + 0.6), 3.5 * nrow + 1.3), layout="constrained")
-        gs = fig.add_gridspec(2 * nrow + 1, ncol, height_ratios=[0.75] + [3.2, 0.45] * nrow)
+        gs = fig.add_gridspec(2 * nrow + 1, ncol, height_ratios=[HEADER_RATIO] + [3.2, 0.45] * nrow)
         first = None
         for i, c in enumerate(curves):
             r, col = divmod(i, ncol)
@@ -127,15 +130,24 @@ def plot_cuminc(curves: Sequence[CIFCurve], ticks_months: Sequence[float], conf_
             axr = fig.add_subplot(gs[2 * r + 2, col], sharex=ax)
             axr.set_label(RISK_AXES_LABEL)
             _risk_row(axr, c, ticks, lang)
-        head = fig.add_subplot(gs[0, :])
-        head.axis("off")
-        handles, labels = first.get_legend_handles_labels()
-        leg = head.legend(handles, labels, loc="lower left", ncol=3, frameon=False, fontsize=8.5,
-                          title=_gray_text(gray, lang), alignment="left", title_fontsize=8.5, borderaxespad=0)
-        leg.get_title().set_fontweight("normal")
-        if title:
-            head.set_title(title, loc="left", fontsize=10, fontweight="bold")
+        _header(fig.add_subplot(gs[0, :]), first, _gray_text(gray, lang), title)
     return fig
+
+
+def _header(head, first, gray_line: str | None, title: str | None) -> None:
+    """Title, Gray's test line and legend on a header axes of (almost) no height, as tall as they are.
+
+    The title sits above the axes and the legend hangs below it (outside the axes), so both are the
+    axes' decorations, for which constrained layout makes exactly as much room as they take: no band
+    between them, however many panel rows, groups or whichever language.
+    """
+    head.axis("off")
+    handles, labels = first.get_legend_handles_labels()
+    leg = head.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 0), ncol=3, frameon=False,
+                      fontsize=8.5, title=gray_line, alignment="left", title_fontsize=8.5, borderaxespad=0)
+    leg.get_title().set_fontweight("normal")
+    if title:
+        head.set_title(title, loc="left", fontsize=10, fontweight="bold")
 
 
 def cuminc_specs(res, config, lang: str, text_lang: str) -> list[FigureSpec]:

@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 
 from pipeline import vocab
 from pipeline.figures import labels as L
-from pipeline.figures.style import GREY, response_colour, text_on, theme
+from pipeline.figures.style import GREY, NE_BAR, response_colour, text_on, theme
 
 #: Bars are cut here so one large rise does not flatten the rest (the cut is marked and noted).
 WATERFALL_CAP = 100.0
@@ -86,7 +86,9 @@ def plot_response_by_cycle(by_cycle: pd.DataFrame, ax: Axes | None = None, *, la
                            title: str | None = None) -> Axes:
     """Stacked bars: the share of each IMWG category among the patients assessed at each cycle, n above.
 
-    ``by_cycle`` is ``AnalysisResult.by_cycle`` (cycle, category, n, N, pct).
+    ``by_cycle`` is ``AnalysisResult.by_cycle`` (cycle, category, n, N, pct). A segment shows its count
+    when the count fits in it (:func:`min_labelled_pct`); the report's table gives every n (%).
+    NE segments are grey, outlined and hatched (``style.NE_BAR``).
     """
     cycles = sorted(int(c) for c in by_cycle["cycle"].unique())
     seen = set(by_cycle.loc[by_cycle["n"] > 0, "category"])
@@ -95,24 +97,21 @@ def plot_response_by_cycle(by_cycle: pd.DataFrame, ax: Axes | None = None, *, la
         if ax is None:
             fig = Figure(figsize=(max(4.6, 1.0 + 0.8 * len(cycles)) + 1.3, 4.0), layout="constrained")
             ax = fig.add_subplot()
+        ax.set_ylim(0, BY_CYCLE_TOP)
         x = np.arange(len(cycles))
         bottom = np.zeros(len(cycles))
+        least = min_labelled_pct(ax)
         # worst at the bottom, best on top, so the responses stack up toward 100%
         for cat in reversed(cats):
             sub = by_cycle[by_cycle["category"] == cat].set_index("cycle")
             pct = np.array([float(sub["pct"].get(c, 0.0)) for c in cycles])
             cnt = np.array([int(sub["n"].get(c, 0)) for c in cycles])
-            col = response_colour(cat)
-            ax.bar(x, pct, bottom=bottom, width=0.62, color=col, edgecolor="white", lw=0.6, label=cat, zorder=2)
-            for xi, p, b, k in zip(x, pct, bottom, cnt, strict=True):
-                if p >= 7 and k > 0:
-                    ax.text(xi, b + p / 2, str(k), ha="center", va="center", fontsize=7.5, color=text_on(col))
+            _segments(ax, x, pct, bottom, cnt, cat, least)
             bottom += pct
         big_n = by_cycle.groupby("cycle")["N"].first()
         for xi, c in zip(x, cycles, strict=True):
             ax.text(xi, 101.5, f"n = {int(big_n.get(c, 0))}", ha="center", va="bottom", fontsize=8)
         ax.set_xticks(x, [L.tr("cycle_n", lang, c=c) for c in cycles])
-        ax.set_ylim(0, 109)
         ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_ylabel(L.tr("by_cycle_y", lang))
         ax.grid(axis="y", color="#EDEDED", lw=0.6, zorder=0)
@@ -123,3 +122,39 @@ def plot_response_by_cycle(by_cycle: pd.DataFrame, ax: Axes | None = None, *, la
         if title:
             ax.set_title(title, loc="left")
     return ax
+
+
+#: Top of the response-by-cycle y axis (%): room above the bars for the 'n = ' line.
+BY_CYCLE_TOP = 109
+#: Font size of the counts in the segments (points) and the segment height a count needs, in lines of it.
+COUNT_FONTSIZE = 7.5
+COUNT_LINES = 1.3
+
+
+def min_labelled_pct(ax: Axes) -> float:
+    """The smallest segment (% of the patients assessed) a count is printed in: one line of the count's text.
+
+    Measured on the axes as placed now, before constrained layout, which only makes this chart's axes taller
+    (the default subplot box is 77% of the figure height; the laid-out one ~85-90%): a count that fits now
+    fits in the file too.
+    """
+    height_pt = ax.get_position().height * ax.figure.get_figheight() * 72
+    return COUNT_FONTSIZE * COUNT_LINES * BY_CYCLE_TOP / height_pt
+
+
+def _segments(ax: Axes, x: np.ndarray, pct: np.ndarray, bottom: np.ndarray, cnt: np.ndarray, cat: str,
+              least: float) -> None:
+    """One category's segments of the stacked bars, with their counts where they fit."""
+    if cat == "NE":
+        look = dict(NE_BAR)
+        ax.bar(x, pct, bottom=bottom, width=0.62, lw=0.6, label=cat, zorder=2, **look)
+    else:
+        look = {"color": response_colour(cat)}
+        ax.bar(x, pct, bottom=bottom, width=0.62, color=look["color"], edgecolor="white", lw=0.6, label=cat, zorder=2)
+    face = look["color"]
+    # over the hatch the digits sit on a patch of the segment's colour
+    box = {"facecolor": face, "edgecolor": "none", "pad": 0.6} if "hatch" in look else None
+    for xi, p, b, k in zip(x, pct, bottom, cnt, strict=True):
+        if k > 0 and p >= least:
+            ax.text(xi, b + p / 2, str(k), ha="center", va="center", fontsize=COUNT_FONTSIZE, color=text_on(face),
+                    bbox=box, zorder=3)

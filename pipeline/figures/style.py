@@ -40,6 +40,12 @@ RESPONSE_COLOURS = {
     "NE": "#F4F4F4",
 }
 
+#: NE segments of the response-by-cycle bars: a mid-light grey that stands off the white page (the pale
+#: ``RESPONSE_COLOURS["NE"]`` nearly vanishes in a stacked bar), outlined and hatched in a darker grey, so
+#: 'not evaluable' does not read as one more grade of response (greys look the same under any colour-vision
+#: deficiency; the hatch tells NE from SD without colour). The hatch is drawn in the edge colour.
+NE_BAR = {"color": "#DADADA", "edgecolor": "#7A7A7A", "hatch": "////"}
+
 #: Known CJK font families, preferred first (simplified Chinese faces before others).
 CJK_FAMILIES = (
     "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",

@@ -526,7 +526,9 @@ WORDS: dict[str, str] = {
     "cap.by_best_change": "best change from baseline",
     "cap.by_cycle": (
         "Response category at the assessment after each evaluated cycle (single assessments, before confirmation); "
-        "n = patients assessed at that cycle."),
+        "n = patients assessed at that cycle.{ne} Counts are printed in the segments large enough to hold them; the "
+        "table '{table}' gives n (%) of every category."),
+    "cap.by_cycle_ne": " Hatched grey: NE (not evaluable).",
     "cap.km_overall": (
         "Kaplan-Meier estimate of {ep}, all patients (n = {n}). Shaded band: pointwise {level}% CI ({conf}); tick "
         "marks: censored; dashed lines: median."),

@@ -482,7 +482,10 @@ WORDS: dict[str, str] = {
         "。"),
     "cap.by_time_on_study": "随访时间",
     "cap.by_best_change": "较基线最佳变化",
-    "cap.by_cycle": "各评估周期后的疗效分类（单次评估，未经确认）；n 为该周期接受评估的患者数。",
+    "cap.by_cycle": (
+        "各评估周期后的疗效分类（单次评估，未经确认）；n 为该周期接受评估的患者数。{ne}色段足够大时标出人数；各分类的 n（%）见"
+        "表“{table}”。"),
+    "cap.by_cycle_ne": "灰色斜线：NE（不可评估）。",
     "cap.km_overall": (
         "全部患者（n = {n}）{ep}的 Kaplan-Meier 曲线。阴影为逐点 {level}% 置信区间（{conf}）；短竖线表示删失；虚线示"
         "中位时间。"),
