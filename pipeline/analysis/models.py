@@ -15,7 +15,7 @@ from pipeline.config import StudyConfig
 from pipeline.stats.coxreg import ChiTest, CoxModel, ModelError, cox_fit
 from pipeline.stats.logrank import NotComparableError
 from pipeline.stats.stratified import logrank_stratified
-from pipeline.stats.zph import cox_zph
+from pipeline.stats.zph import ZphError, cox_zph
 
 PH_ALPHA = 0.05
 
@@ -56,11 +56,15 @@ def _fit(time, event, coded: list[Coded], strata, ties, level, base: dict):
     except ModelError as exc:
         rec["note"] = f"not fitted: {exc}"
         return rec, None, None
-    zph = cox_zph(model)
     rec.update(terms=_terms(model, coded), lr_test=_test(model.lr_test), wald_test=_test(model.wald_test),
                score_test=_test(model.score_test), concordance=model.concordance,
-               epv=model.epv, epv_warning=model.epv_warning,
-               ph_test={"terms": [{"term": n, **_test(t)} for n, t in zph.terms], "global": _test(zph.global_test)})
+               epv=model.epv, epv_warning=model.epv_warning)
+    try:
+        zph = cox_zph(model)
+    except ZphError as exc:
+        rec["note"] = f"proportional-hazards test {exc}"
+        return rec, model, None
+    rec["ph_test"] = {"terms": [{"term": n, **_test(t)} for n, t in zph.terms], "global": _test(zph.global_test)}
     return rec, model, zph
 
 

@@ -15,6 +15,10 @@ from scipy.stats import chi2
 from pipeline.stats.coxreg import ChiTest, CoxModel
 
 
+class ZphError(ValueError):
+    """The test cannot be computed (R's cox.zph stops with a singular matrix); the message says why."""
+
+
 @dataclass(frozen=True)
 class ZphResult:
     """Per-covariate and global PH tests, and the scaled Schoenfeld residuals per covariate.
@@ -69,6 +73,11 @@ def cox_zph(model: CoxModel) -> ZphResult:
     ZphResult
         Per covariate: chisq with df = its number of columns; GLOBAL with df = p.
 
+    Raises
+    ------
+    ZphError
+        Every event at one time (g(t) constant: the information matrix is singular, as in R).
+
     Notes
     -----
     g(t) = 1 - KM(t-) of the pooled data, centred at its mean over events. With U_g =
@@ -77,6 +86,8 @@ def cox_zph(model: CoxModel) -> ZphResult:
     k = (beta, gamma_J) and u = (0, U_g[J]) -- R ``cox.zph(fit, transform = "km", terms = TRUE)``.
     """
     rs = model.fit
+    if np.unique(rs.time[rs.event]).size < 2:
+        raise ZphError("not estimable: every event is at one time, so no hazard can change over time")
     p = model.coef.size
     xbar, (v0, v1, v2), g_row, g_term = _pieces(model)
     ev = rs.event

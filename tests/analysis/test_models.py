@@ -229,3 +229,18 @@ def test_table1_by_test_choice_for_normal_groups():
     assert three.test == "anova" and float(f"{three.p:.4g}") == 0.01591
     two = continuous_test([ctrl, trt1])
     assert two.test == "t-test" and round(two.p, 3) == 0.249
+
+
+def test_every_event_at_one_time_fits_the_model_and_says_the_ph_test_is_not_estimable():
+    """All deaths on one day: the Cox model is fitted, cox.zph is not (singular, as in R): the record
+    carries no PH test and a note the report prints, instead of LinAlgError ending the run."""
+    adsl, adtte = _data()
+    adsl, adtte = adsl.head(60).copy(), adtte[adtte.patient_id.isin(adsl.patient_id.head(60))].copy()
+    os_ = adtte.PARAMCD == "OS"
+    adtte.loc[os_ & (adtte.CNSR == 0), "AVAL"] = 30.0
+    adtte.loc[os_ & (adtte.CNSR == 1), "AVAL"] = 60.0
+    adj = adjusted_analyses(adsl, adtte, _config({"models": {"endpoints": ["OS"], "covariates": [{"name": "age"}]}}))
+    multi = next(m for m in adj["cox_models"] if m["kind"] == "multivariable")
+    assert multi["terms"] and multi["ph_test"] is None
+    assert "proportional-hazards test not estimable" in multi["note"]
+    assert adj["zph_plots"] == []
