@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipeline.config import TABLES, StudyConfig
 from pipeline.cutoff import CutoffReport, apply_cutoff
+from pipeline.errors import ConfigError
 from pipeline.ingest.load import RawTable, read_table
 from pipeline.ingest.validate import Validated, validate_inputs
 from pipeline.runs.folder import (
@@ -88,6 +89,15 @@ def prepare(config: StudyConfig) -> Prepared:
     return Prepared(raw, validated, tables, rep)
 
 
+def _require_patients(prep: Prepared, config: StudyConfig) -> None:
+    """Stop (exit 2) when no patient was treated by the cut-off: there is nothing to analyse."""
+    if len(prep.tables["patients"]):
+        return
+    first = prep.validated.tables["patients"]["index_date"].min()
+    raise ConfigError(f"cutoff: {config.cutoff.isoformat()} is before every patient's index_date (earliest "
+                      f"{first:%Y-%m-%d}): no patient was treated by the cut-off; nothing was written")
+
+
 def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> Path:
     """Run the whole study and return the run folder."""
     from pipeline.analysis.results import analyse
@@ -96,6 +106,7 @@ def run_study(config: StudyConfig, out_root: Path, *, replace: bool = False) -> 
     started = time.perf_counter()
     check_output_folder(config, Path(out_root))
     prep = prepare(config)
+    _require_patients(prep, config)
     replaced = guard_existing_run(Path(out_root) / config.run_name, config, prep.raw, replace)
     if replaced:
         log.warning("--replace: the run %s, made from different inputs (%s changed), will be overwritten; "

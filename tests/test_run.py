@@ -99,6 +99,16 @@ def test_bad_data_write_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_cutoff_before_every_index_date_stops_with_a_clear_message(tmp_path):
+    """0 patients treated by the cut-off: exit 2 naming the earliest index date, not a KeyError in the report."""
+    import datetime as dt
+
+    paths = write_trio(tmp_path / "data")
+    with pytest.raises(UserError, match="2021-12-31 is before every patient's index_date .earliest 2022-01-10."):
+        run_study(make_config(paths, response=RESPONSE, cutoff=dt.date(2021, 12, 31)), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 ISSUES = [
     Issue("patients.csv", 2, "age", "sixty", "must be a whole number"),
     Issue("patients.csv", None, "备注", None, "ignored", "warning"),

@@ -132,6 +132,10 @@ def _precheck(x: np.ndarray, names, groups, event: np.ndarray, strata: np.ndarra
         raise ModelError("Cox model needs patients; none has this endpoint and every covariate")
     if events == 0:
         raise ModelError("Cox model needs events; there are none")
+    empty = [g for g, cols in groups if not cols]
+    if empty or p == 0:  # a factor with one level left: R's coxph stops (contrasts need 2 levels)
+        who = ", ".join(repr(g) for g in empty) or "none given"
+        raise ModelError(f"covariate {who}: a single value among these patients, nothing to estimate")
     if p >= events:
         raise ModelError(
             f"Cox model with {p} parameters ({', '.join(names)}) needs more events than parameters; "

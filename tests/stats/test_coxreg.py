@@ -202,3 +202,18 @@ def test_refuses_no_patients_and_no_events():
         cox_fit(np.zeros(0), np.zeros(0), np.zeros((0, 1)), ["a"])
     with pytest.raises(ModelError, match="needs events"):
         cox_fit(np.arange(5.0), np.zeros(5), np.arange(5.0)[:, None], ["a"])
+
+
+def test_refuses_a_model_without_columns():
+    """A covariate with one level among the patients (all male; one patient) codes to no column: the
+    model is refused by name, not a ZeroDivisionError in the iteration or in events per parameter."""
+    t, e = np.arange(1.0, 6.0), np.ones(5)
+    with pytest.raises(ModelError, match="'sex'.*single value"):
+        cox_fit(t, e, np.zeros((5, 0)), [], groups=[("sex", [])])
+    with pytest.raises(ModelError, match="'age'.*single value"):
+        cox_fit(t[:1], e[:1], np.zeros((1, 0)), [], groups=[("age", [])])
+    # beside another covariate too: the model is refused rather than silently fitted without it
+    rng = np.random.default_rng(2)
+    with pytest.raises(ModelError, match="'sex'.*single value"):
+        cox_fit(rng.exponential(size=20), np.ones(20), rng.normal(size=(20, 1)), ["age"],
+                groups=[("age", [0]), ("sex", [])])
