@@ -116,9 +116,12 @@ def km_tables(adsl: pd.DataFrame, adtte: pd.DataFrame, config: StudyConfig) -> t
                                   "median_ci_high": _m(med.upper)})
                 at = survival_at(fit, times_days)
                 for tm, row in zip(a.survival_times_months, at.itertuples(index=False), strict=True):
+                    # past everyone's follow-up the curve is unknown (R's extend = TRUE carries it on),
+                    # unless it has reached 0
+                    known = row.n_risk > 0 or row.surv == 0
                     rate_rows.append({"endpoint": ep, "group_by": by, "group": label, "time_months": tm,
-                                      "n_risk": int(row.n_risk), "surv": _f(row.surv), "lower": _f(row.lower),
-                                      "upper": _f(row.upper)})
+                                      "n_risk": int(row.n_risk), **{k: _f(getattr(row, k)) if known else None
+                                                                    for k in ("surv", "lower", "upper")}})
                 curves.append(Curve(ep, by, label, sub["AVAL"].to_numpy(), 1 - sub["CNSR"].to_numpy(), fit))
     return pd.DataFrame(surv_rows), pd.DataFrame(rate_rows), curves
 

@@ -105,6 +105,20 @@ def test_survival_rates_at_fixed_months_equal_r():
     assert a["n_risk"].tolist() == ref["n_risk"][:3]
 
 
+def test_survival_beyond_the_longest_follow_up_is_not_reported():
+    """A time past every patient's follow-up: R's summary(extend = TRUE) carries the last value on with
+    n.risk 0; the table says "no patient followed that long" (None) unless the curve has reached 0."""
+    adsl = pd.DataFrame({"patient_id": list("ABCDE"), "arm": ["x", "x", "x", "y", "y"], "cycles": 3})
+    adtte = pd.DataFrame({"patient_id": list("ABCDE") * 2, "PARAMCD": ["OS"] * 5 + ["PFS"] * 5,
+                          "AVAL": [5, 10, 20, 5, 8] * 2, "CNSR": [0, 1, 1, 0, 0] * 2})
+    _, rates, _ = km_tables(adsl, adtte, _cfg(survival_times_months=[15 / M, 30 / M]))
+    by = rates[rates["endpoint"] == "OS"].set_index(["group", "time_months"])
+    x15, x30 = by.loc[("x", 15 / M)], by.loc[("x", 30 / M)]
+    assert x15["surv"] == pytest.approx(2 / 3) and x15["n_risk"] == 1
+    assert x30["n_risk"] == 0 and x30[["surv", "lower", "upper"]].isna().all()
+    assert by.loc[("y", 30 / M), "surv"] == 0.0  # everyone in y had the event: 0 is known, not extrapolated
+
+
 def test_median_followup_is_reverse_km_of_os():
     """> quantile(survfit(Surv(time, 1 - event) ~ 1, myeloma, conf.type = "log-log"), 0.5)
 
