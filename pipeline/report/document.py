@@ -121,6 +121,9 @@ class Context:
     @cached_property
     def followup_sentence(self) -> str:
         fu = self.res.followup or {}
+        os_ = self.res.adtte[self.res.adtte["PARAMCD"] == "OS"]
+        if len(os_) and (os_["CNSR"] == 0).all():  # reverse KM without an event: no median, not "NR"
+            return t("s_followup_all_died", self.lang, lo=fmt.fmt_num(fu.get("min")), hi=fmt.fmt_num(fu.get("max")))
         return t("s_followup", self.lang, level=self.level, med=fmt.fmt_median(fu.get("median")),
                  ci=fmt.fmt_ci(fu.get("ci_low"), fu.get("ci_high")), lo=fmt.fmt_num(fu.get("min")),
                  hi=fmt.fmt_num(fu.get("max")))

@@ -130,6 +130,9 @@ WORDS: dict[str, str] = {
     "s_followup": (
         "Median follow-up (reverse Kaplan-Meier) {med} months ({level}% CI {ci}); observation ranged from {lo} to "
         "{hi} months."),
+    "s_followup_all_died": (
+        "Median follow-up (reverse Kaplan-Meier) not estimable: every patient died, none was censored alive; "
+        "observation ranged from {lo} to {hi} months."),
     "s_events": "PFS events: {pfs} ({prog} progressions, {dwp} deaths without progression); deaths: {os}.",
     "s_median_pfs_os": "Median PFS {pfs} ({level}% CI {pfs_ci}); median OS {os} ({level}% CI {os_ci}).",
     "months_value": "{v} months",

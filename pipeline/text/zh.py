@@ -122,6 +122,7 @@ WORDS: dict[str, str] = {
     "s_cohort": "共 {n} 例患者于 {first} 至 {last} 期间开始治疗；数据截止日期为 {cutoff}。",
     "s_followup": (
         "中位随访时间（反向 Kaplan-Meier 法）为 {med} 个月（{level}% CI {ci}），观察时间范围为 {lo}–{hi} 个月。"),
+    "s_followup_all_died": "中位随访时间（反向 Kaplan-Meier 法）无法估计：所有患者均已死亡，无存活删失者；观察时间范围为 {lo}–{hi} 个月。",
     "s_events": "共发生 PFS 事件 {pfs} 例（疾病进展 {prog} 例，无进展死亡 {dwp} 例）；死亡 {os} 例。",
     "s_median_pfs_os": "中位 PFS {pfs}（{level}% CI {pfs_ci}）；中位 OS {os}（{level}% CI {os_ci}）。",
     "months_value": "{v} 个月",

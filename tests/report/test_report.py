@@ -371,3 +371,18 @@ def test_survival_times_are_listed_in_the_language_of_the_report():
              for lang in ("en", "zh")}
     assert "6、12、24 个月" in stats["zh"] and "6, 12, 24 个月" not in stats["zh"]
     assert "6, 12, 24 months" in stats["en"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_followup_when_every_patient_died_is_not_estimable_not_not_reached(tmp_path, lang):
+    """Reverse Kaplan-Meier with no patient censored alive has no event: its median is undefined, and
+    'NR months (95% CI NR–NR)' would read as follow-up too long to measure."""
+    from pipeline.report.document import Context
+
+    res, config, _ = make_result(tmp_path, language=lang)
+    os_ = res.adtte["PARAMCD"] == "OS"
+    assert ("not estimable" if lang == "en" else "无法估计") not in Context(res, config, lang).followup_sentence
+    res.adtte.loc[os_, "CNSR"] = 0
+    said = Context(res, config, lang).followup_sentence
+    assert "NR" not in said
+    assert ("not estimable" if lang == "en" else "无法估计") in said
