@@ -36,6 +36,9 @@ def summary(ctx: Context) -> list[str]:
     for pop in [p for p in dict.fromkeys(ev["population"]) if p.startswith("response-evaluable") or p == "all treated"]:
         r = ev[ev["population"] == pop].iloc[0]
         name = L.population_name(pop, lang)
+        if not int(r["N"]):  # e.g. every patient died before the evaluable cycles: no rate, no CI
+            out.append(t("s_orr_none", lang, pop=name, pop_l=name[:1].lower() + name[1:]))
+            continue
         out.append(t("s_orr", lang, level=ctx.level, pop=name, pop_l=name[:1].lower() + name[1:],
                      n=int(r["n"]), N=int(r["N"]), pct=fmt.fmt_pct(r["pct"]),
                      ci=fmt.fmt_ci(r["ci_low"], r["ci_high"], 1, fmt.DASH)))

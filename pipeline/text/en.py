@@ -137,6 +137,7 @@ WORDS: dict[str, str] = {
     "s_median_pfs_os": "Median PFS {pfs} ({level}% CI {pfs_ci}); median OS {os} ({level}% CI {os_ci}).",
     "months_value": "{v} months",
     "not_reached": "not reached (NR)",
+    "s_orr_none": "ORR, {pop_l}: 0/0 (no patient in this population).",
     "s_orr": "ORR, {pop_l}: {n}/{N} ({pct}; {level}% CI {ci}).",
     "s_immortal_short": (
         "{what}: the naive comparison is exposed to immortal-time bias; the landmark analysis at day {L} gives {lm}"),

@@ -127,6 +127,7 @@ WORDS: dict[str, str] = {
     "s_median_pfs_os": "中位 PFS {pfs}（{level}% CI {pfs_ci}）；中位 OS {os}（{level}% CI {os_ci}）。",
     "months_value": "{v} 个月",
     "not_reached": "未达到",
+    "s_orr_none": "{pop}的 ORR：0/0（该人群无患者）。",
     "s_orr": "{pop}的 ORR 为 {n}/{N}（{pct}；{level}% CI {ci}）。",
     "s_immortal_short": "{what}：直接比较存在永恒时间偏倚；第 {L} 天界标分析结果为 {lm}",
     "fn_hr_vs": "HR：{a} vs {b}。",

@@ -386,3 +386,18 @@ def test_followup_when_every_patient_died_is_not_estimable_not_not_reached(tmp_p
     said = Context(res, config, lang).followup_sentence
     assert "NR" not in said
     assert ("not estimable" if lang == "en" else "无法估计") in said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_summary_orr_of_an_empty_population_has_no_dash_ci(tmp_path, lang):
+    """Everyone died before cycle 2: the response-evaluable population is empty; the summary says
+    0/0 with no patient, not '(—; 95% CI —–—)'."""
+    from pipeline.report.document import Context
+    from pipeline.report.sections import summary
+
+    res, config, _ = make_result(tmp_path, language=lang)
+    ev = (res.rates["endpoint"] == "ORR") & res.rates["population"].str.startswith("response-evaluable")
+    res.rates.loc[ev, ["n", "N"]] = 0
+    res.rates.loc[ev, ["pct", "ci_low", "ci_high"]] = None
+    line = next(s for s in summary(Context(res, config, lang)) if "0/0" in s)
+    assert fmt.DASH not in line and ("no patient" if lang == "en" else "无患者") in line
