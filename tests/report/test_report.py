@@ -98,6 +98,9 @@ def test_html_is_self_contained_with_every_section(rendered):
     assert "http://" not in html and "https://" not in html
     assert "@media print" in html and "break-before: page" in html
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
+    # element ids are unique (unnumbered tables had id="table-None", repeated)
+    ids = re.findall(r'\bid="([^"]*)"', html)
+    assert len(ids) == len(set(ids)) and "table-None" not in ids
 
 
 def test_html_visible_text_has_no_nan_inf_none(rendered):
