@@ -136,7 +136,7 @@ def term_label(term: dict, lang: str) -> str:
         return f"{name} ({t('per', lang, per=per)})"
     if term.get("level") is not None:
         vs = t("vs", lang, a=level(str(term["level"]), lang), b=level(str(term["reference"]), lang))
-        return f"{name}: {vs}"
+        return name + t("sep_label", lang) + vs
     raw = str(term["term"])
     if raw.startswith(f"{cov}>="):
         thr = raw[len(cov) + 2:]

@@ -98,9 +98,9 @@ def table1_by_display(tab: pd.DataFrame, by: str, label: str | None, lang: str) 
     for r in tab.to_dict(orient="records"):
         name = table1_label(r["variable"], lang, r["label"])
         if r.get("missing"):
-            name = f"{name}: {t('t1by_missing', lang)}"
+            name = name + t("sep_label", lang) + t("t1by_missing", lang)
         elif r["level"] is not None and not fmt.missing(r["level"]):
-            name = f"{name}: {level(str(r['level']), lang)}"
+            name = name + t("sep_label", lang) + level(str(r["level"]), lang)
         test = "" if fmt.missing(r.get("test")) else t(f"test_{r['test']}", lang)
         rows.append([name, *[fmt.text(r[g]) for g in groups], fmt.fmt_p(r["p"]) if not fmt.missing(r["p"]) else "",
                      test])

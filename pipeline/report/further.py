@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.figures import labels as L
 from pipeline.report.tables import DisplayTable
 from pipeline.text import fmt
-from pipeline.text.i18n import join, t
+from pipeline.text.i18n import join, level, t
 
 
 def _level(config) -> str:
@@ -60,9 +60,23 @@ def gray_display(cr, config, lang: str) -> DisplayTable:
                         [t("c_grouping", lang), t("c_event", lang), t("c_gray", lang), t("c_p", lang)], rows)
 
 
+def fine_gray_term(term: str, covariates: Sequence[str], lang: str) -> str:
+    """A Fine-Gray term as a reader names it: 'age' -> 'Age, years', 'prior_lines>=3' -> 'Prior lines ≥ 3 vs
+    < 3', 'emd_anyyes' -> 'Extramedullary disease (any): yes' (the design's names: ``fine_gray_design``)."""
+    for cov in sorted(covariates, key=len, reverse=True):  # longest first: 'emd' is a prefix of 'emd_anyyes'
+        if term == cov:
+            return L.cov_name(cov, lang)
+        if term.startswith(f"{cov}>="):
+            return L.term_label({"covariate": cov, "term": term}, lang)
+        if term.startswith(cov):
+            return L.cov_name(cov, lang) + t("sep_label", lang) + level(term[len(cov):], lang)
+    return L.pretty(term)
+
+
 def fine_gray_display(fg: dict, config, lang: str) -> DisplayTable:
-    rows = [[L.pretty(x["term"]), fmt.fmt_hr(x["hr"], x["hr_ci_low"], x["hr_ci_high"]), fmt.fmt_p(x["p"])]
-            for x in fg["terms"]]
+    covs = config.analysis.competing_risks.covariates
+    rows = [[fine_gray_term(str(x["term"]), covs, lang), fmt.fmt_hr(x["hr"], x["hr_ci_low"], x["hr_ci_high"]),
+             fmt.fmt_p(x["p"])] for x in fg["terms"]]
     note = t("fn_fine_gray", lang, n=fg["n"], e=fg["events"], c=fg["competing"], level=_level(config))
     return DisplayTable("fine_gray", t("t_fine_gray", lang),
                         [t("c_term", lang), t("c_shr", lang, level=_level(config)), t("c_p", lang)], rows, [note])

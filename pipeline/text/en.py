@@ -985,6 +985,7 @@ WORDS: dict[str, str] = {
     "sep_clause": "; ",
     "sep_and": " and ",
     "sep_names": "; ",
+    "sep_label": ": ",  # a variable and its level: "Sex: Male"
     "sep_comma": ", ",
     "full_stop": ".",
     # how the language is written (read by pipeline/text/i18n.py)

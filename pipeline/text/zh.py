@@ -954,6 +954,7 @@ WORDS: dict[str, str] = {
     "sep_clause": "；",
     "sep_and": "与",
     "sep_names": "、",
+    "sep_label": "：",  # a variable and its level: "Sex: Male"
     "sep_comma": "，",
     "full_stop": "。",
     # how the language is written (read by pipeline/text/i18n.py)

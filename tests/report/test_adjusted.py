@@ -83,7 +83,7 @@ def test_issue_yaml_runs_and_strata_are_reported(tmp_path):
     assert [lv["level"] for lv in pl["levels"]] == ["< 3", ">= 3"]
 
 
-@pytest.mark.parametrize(("lang", "label"), [("en", "ISS stage: missing"), ("zh", "ISS 分期: 缺失")])
+@pytest.mark.parametrize(("lang", "label"), [("en", "ISS stage: missing"), ("zh", "ISS 分期：缺失")])
 def test_table1_by_display_names_the_missing_row(lang, label):
     from pipeline.report.adjusted_tables import table1_by_display
 

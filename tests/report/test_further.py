@@ -108,3 +108,17 @@ def test_dor_goes_through_the_same_km_and_comparison_code_on_responders_only(run
     assert (overall["median"] is None and med is None) or overall["median"] == pytest.approx(med / M)
     comp = res.comparisons[(res.comparisons["endpoint"] == "RSD") & (res.comparisons["group_by"] == "prior_lines")]
     assert int(comp["n"].iloc[0]) == len(rsd)
+
+
+@pytest.mark.parametrize(("lang", "want"), [
+    ("en", ["Age, years", "Prior lines of therapy ≥ 3 vs < 3", "Extramedullary disease: Yes", "EMD type: Soft tissue"]),
+    ("zh", ["年龄（岁）", "既往治疗线数 ≥ 3 vs < 3", "髓外病变：是"]),
+])
+def test_fine_gray_terms_read_as_the_cox_terms_do(lang, want):
+    """The Fine-Gray table printed the design's column names (age, prior_lines≥3, emd_anyyes); 'emd' is a
+    prefix of 'emd_any' and 'emd_type', so the longest covariate name is matched first."""
+    from pipeline.report.further import fine_gray_term
+
+    covs = ["emd", "age", "prior_lines", "emd_any", "emd_type"]
+    terms = ["age", "prior_lines>=3", "emd_anyyes", "emd_typesoft_tissue"]
+    assert [fine_gray_term(x, covs, lang) for x in terms[: len(want)]] == want
