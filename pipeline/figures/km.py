@@ -157,8 +157,9 @@ def _draw_curve(ax: Axes, c: Curve, col: str, name: str, lang: str, *, show_ci: 
     xs, ys = _steps(t, s)
     med = km_median(f).estimate
     med_m = None if med is None else float(med) / M
-    lab = (f"{name} (n = {f.n}; {L.tr('median', lang)} {fmt_median(med_m)}"
-           f"{'' if med_m is None else ' ' + L.tr('mo', lang)})") if f.n else f"{name} (n = 0)"  # no 'median NR'
+    median = f"{L.tr('median', lang)} {fmt_median(med_m)}{'' if med_m is None else ' ' + L.tr('mo', lang)}"
+    lab = (L.tr("km_curve", lang, name=name, n=f.n, median=median) if f.n
+           else L.tr("km_curve_empty", lang, name=name))  # no 'median NR' without patients
     (line,) = ax.plot(xs, ys, color=col, lw=1.7, label=lab, zorder=3)
     if show_ci:
         lo = np.r_[1.0, np.asarray(f.lower, dtype=float)]

@@ -389,6 +389,8 @@ WORDS: dict[str, str] = {
     "at_risk": "Number at risk",
     "all_patients": "All patients",
     "median": "median",
+    "km_curve": "{name} (n = {n}; {median})",  # a Kaplan-Meier curve's legend entry
+    "km_curve_empty": "{name} (n = 0)",
     "mo": "mo",
     "NR": "NR",
     "logrank_p": "Log-rank p",

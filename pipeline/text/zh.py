@@ -348,6 +348,8 @@ WORDS: dict[str, str] = {
     "at_risk": "风险人数",
     "all_patients": "全部患者",
     "median": "中位",
+    "km_curve": "{name}（n = {n}；{median}）",  # a Kaplan-Meier curve's legend entry
+    "km_curve_empty": "{name}（n = 0）",
     "mo": "个月",
     "NR": "未达到",
     "logrank_p": "Log-rank 检验 P",

@@ -368,3 +368,18 @@ def test_chinese_waterfall_caption_names_the_measures_in_chinese(result):
 def test_literature_figure_writes_its_intervals_with_an_en_dash():
     from pipeline.figures.literature import _pct_ci
     assert _pct_ci(0.379, 0.207, 0.577) == "37.9 (20.7–57.7)"
+
+
+def test_km_legend_entries_use_the_language_s_brackets():
+    """'BPD (n = 13; median 11.0 mo)' in English; in Chinese full-width brackets and semicolon:
+    'BPD（n = 13；中位 11.0 个月）' (the entry was built with ASCII ones in every language)."""
+    from pipeline.analysis.survival import Curve
+    from pipeline.stats import kaplan_meier
+    t = np.array([30.0, 60, 90, 120, 150])
+    e = np.array([1, 1, 1, 0, 0])
+    curves = [Curve("PFS", "regimen", "BPD", t, e, kaplan_meier(t, e))]
+    med = "3.0"  # S = 0.8, 0.6, 0.4 after days 30, 60, 90: median 90 days = 2.96 months
+    labels = {lang: [s for s in _texts(plot_km(curves, [0, 2, 4, 6], lang=lang, level="95")) if "n = 5" in s]
+              for lang in ("en", "zh")}
+    assert labels["en"] == [f"BPD (n = 5; median {med} mo)"]
+    assert labels["zh"] == [f"BPD（n = 5；中位 {med} 个月）"]
