@@ -116,7 +116,8 @@ class Context:
         idx = self.res.adsl.get("index_date")
         first, last = ((fmt.fmt_date(idx.min()), fmt.fmt_date(idx.max())) if idx is not None and self.n
                        else ("", ""))
-        return t("s_cohort", self.lang, n=self.n, first=first, last=last, cutoff=self.config.cutoff.isoformat())
+        key = "s_cohort_one" if self.n == 1 else "s_cohort"  # '1 patient started treatment on ...'
+        return t(key, self.lang, n=self.n, first=first, last=last, cutoff=self.config.cutoff.isoformat())
 
     @cached_property
     def followup_sentence(self) -> str:

@@ -126,6 +126,7 @@ WORDS: dict[str, str] = {
     "fn_immortal": "† Exposed to immortal-time bias: see the landmark analysis.",
     "fn_ae": "Each patient counted once per term at the worst grade; percentages of all {n} treated patients.",
     # report: sentences
+    "s_cohort_one": "1 patient started treatment on {first}; data cut-off {cutoff}.",
     "s_cohort": "{n} patients started treatment between {first} and {last}; data cut-off {cutoff}.",
     "s_followup": (
         "Median follow-up (reverse Kaplan-Meier) {med} months ({level}% CI {ci}); observation ranged from {lo} to "

@@ -119,6 +119,7 @@ WORDS: dict[str, str] = {
     "fn_immortal": "† 存在永恒时间偏倚，详见界标分析。",
     "fn_ae": "同一患者的同一不良事件按最严重分级计 1 次；百分比以全部 {n} 例接受治疗的患者为分母。",
     # report: sentences
+    "s_cohort_one": "共 1 例患者于 {first} 开始治疗；数据截止日期为 {cutoff}。",
     "s_cohort": "共 {n} 例患者于 {first} 至 {last} 期间开始治疗；数据截止日期为 {cutoff}。",
     "s_followup": (
         "中位随访时间（反向 Kaplan-Meier 法）为 {med} 个月（{level}% CI {ci}），观察时间范围为 {lo}–{hi} 个月。"),

@@ -404,3 +404,20 @@ def test_summary_orr_of_an_empty_population_has_no_dash_ci(tmp_path, lang):
     res.rates.loc[ev, ["pct", "ci_low", "ci_high"]] = None
     line = next(s for s in summary(Context(res, config, lang)) if "0/0" in s)
     assert fmt.DASH not in line and ("no patient" if lang == "en" else "无患者") in line
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "1 patient started treatment on 20"),
+                                             ("zh", "共 1 例患者于 20")])
+def test_a_one_patient_cohort_is_not_called_1_patients(tmp_path, lang, said):
+    from pipeline.run import run_study
+    from tests.trio import ADVERSE_EVENTS_CSV, ASSESSMENTS_CSV, PATIENTS_CSV, make_config, write_trio
+
+    def first_patient(csv: str) -> str:
+        lines = csv.strip().splitlines()
+        return "\n".join([lines[0], *[x for x in lines[1:] if x.startswith("P01,")]]) + "\n"
+
+    paths = write_trio(tmp_path / "d", first_patient(PATIENTS_CSV), first_patient(ASSESSMENTS_CSV),
+                       first_patient(ADVERSE_EVENTS_CSV))
+    folder = run_study(make_config(paths, report={"figures": False, "language": lang}), tmp_path / "out")
+    summary = (folder / "report.md").read_text(encoding="utf-8").split("\n## ")[1]
+    assert said in summary and "1 patients" not in summary
