@@ -420,4 +420,5 @@ def test_a_one_patient_cohort_is_not_called_1_patients(tmp_path, lang, said):
                        first_patient(ADVERSE_EVENTS_CSV))
     folder = run_study(make_config(paths, report={"figures": False, "language": lang}), tmp_path / "out")
     summary = (folder / "report.md").read_text(encoding="utf-8").split("\n## ")[1]
-    assert said in summary and "1 patients" not in summary
+    # not "1 patients started treatment between D and D" / "共 1 例患者于 D 至 D 期间开始治疗"
+    assert said in summary and "1 patients" not in summary and "期间开始治疗" not in summary
