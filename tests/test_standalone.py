@@ -37,14 +37,15 @@ def test_project_metadata_uses_an_spdx_license_string():
     assert any(r.startswith("setuptools>=77") for r in meta["build-system"]["requires"])
 
 
-def test_library_warnings_do_not_reach_the_terminal(tmp_path):
-    """A FutureWarning raised inside a stage (as pandas raises them) goes to the debug log, not stderr."""
+def _validate_with_noise(tmp_path, noise: str) -> subprocess.CompletedProcess:
+    """``mmcohort validate`` in a fresh interpreter whose prepare stage first runs ``noise`` (a statement
+    raising a library's warning or log message)."""
     script = (
-        "import sys, warnings\n"
+        "import sys, logging, warnings\n"
         "import pipeline.run as r\n"
         "orig = r.prepare\n"
         "def noisy(*a, **k):\n"
-        "    warnings.warn('Downcasting object dtype arrays is deprecated', FutureWarning)\n"
+        f"    {noise}\n"
         "    return orig(*a, **k)\n"
         "r.prepare = noisy\n"
         "from pipeline.cli import main\n"
@@ -56,6 +57,12 @@ def test_library_warnings_do_not_reach_the_terminal(tmp_path):
     p = subprocess.run([sys.executable, "-c", script, str(paths["patients"])], capture_output=True, text=True,
                        cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
+    return p
+
+
+def test_library_warnings_do_not_reach_the_terminal(tmp_path):
+    """A FutureWarning raised inside a stage (as pandas raises them) goes to the debug log, not stderr."""
+    p = _validate_with_noise(tmp_path, "warnings.warn('Downcasting object dtype arrays is deprecated', FutureWarning)")
     assert "FutureWarning" not in p.stderr and "deprecated" not in p.stderr
     assert "no problems found" in p.stdout or "warning(s)" in p.stdout
 
@@ -63,22 +70,6 @@ def test_library_warnings_do_not_reach_the_terminal(tmp_path):
 def test_font_fallback_messages_do_not_reach_the_terminal(tmp_path):
     """matplotlib's "Failed to find font weight bold for <a CJK font>" (most CJK fonts have no bold face;
     the text is drawn regular) goes to the debug log, not stderr."""
-    script = (
-        "import sys, logging\n"
-        "import pipeline.run as r\n"
-        "orig = r.prepare\n"
-        "def noisy(*a, **k):\n"
-        "    logging.getLogger('matplotlib.font_manager').warning(\n"
-        "        'findfont: Failed to find font weight bold for WenQuanYi Micro Hei, now using 400.')\n"
-        "    return orig(*a, **k)\n"
-        "r.prepare = noisy\n"
-        "from pipeline.cli import main\n"
-        "main(['validate', '--patients', sys.argv[1]])\n"
-    )
-    from tests.trio import write_trio
-
-    paths = write_trio(tmp_path / "d")
-    p = subprocess.run([sys.executable, "-c", script, str(paths["patients"])], capture_output=True, text=True,
-                       cwd=ROOT, timeout=120)
-    assert p.returncode == 0, p.stderr
+    p = _validate_with_noise(tmp_path, "logging.getLogger('matplotlib.font_manager').warning("
+                                       "'findfont: Failed to find font weight bold for WenQuanYi Micro Hei, now using 400.')")
     assert "findfont" not in p.stderr and "font weight" not in p.stderr
