@@ -105,8 +105,9 @@ def _gray_rows(d: pd.DataFrame, by: str, groups: pd.Series) -> list[dict]:
     return rows
 
 
-def fine_gray_design(adsl: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFrame, list[str]]:
-    """Covariate columns for the Fine-Gray model (index patient_id) and notes on covariates left out.
+def fine_gray_design(adsl: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFrame, list[str], dict[str, dict]]:
+    """Covariate columns for the Fine-Gray model (index patient_id), notes on covariates left out, and each
+    term's covariate, level and reference (as the Cox terms carry them, so both are labelled alike).
 
     A covariate that is a comparison's ``by`` with a threshold is ``>= threshold`` (term
     ``<by>>=<t>``); a numeric column enters per unit; anything else is dummy-coded against its first
@@ -118,14 +119,18 @@ def fine_gray_design(adsl: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFr
         raise ConfigError("analysis.competing_risks.covariates: not in the data: " + ", ".join(missing))
     thresholds = {c.by: c.threshold for c in config.analysis.comparisons if c.threshold is not None}
     cols: dict[str, pd.Series] = {}
+    meta: dict[str, dict] = {}
     notes = []
     for cov in cr.covariates:
         v = adsl[cov].reset_index(drop=True)
         if cov in thresholds:
             num = pd.to_numeric(v, errors="coerce")
-            cols[f"{cov}>={thresholds[cov]:g}"] = (num >= thresholds[cov]).astype(float).where(num.notna())
+            term = f"{cov}>={thresholds[cov]:g}"
+            cols[term] = (num >= thresholds[cov]).astype(float).where(num.notna())
+            meta[term] = {"covariate": cov, "level": None, "reference": None}
         elif pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
             cols[cov] = v.astype(float)
+            meta[cov] = {"covariate": cov, "level": None, "reference": None}
         else:
             s = v.astype(object).where(v.notna(), None).map(lambda x: None if x is None else str(x))
             levels = sorted(s.dropna().unique())
@@ -134,11 +139,12 @@ def fine_gray_design(adsl: pd.DataFrame, config: StudyConfig) -> tuple[pd.DataFr
                 continue
             for lvl in levels[1:]:
                 cols[f"{cov}{lvl}"] = (s == lvl).astype(float).where(s.notna())
-    return pd.DataFrame(cols).set_axis(adsl["patient_id"].to_numpy()), notes
+                meta[f"{cov}{lvl}"] = {"covariate": cov, "level": lvl, "reference": levels[0]}
+    return pd.DataFrame(cols).set_axis(adsl["patient_id"].to_numpy()), notes, meta
 
 
 def _fine_gray(d: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig) -> tuple[list[dict], list[str]]:
-    x, notes = fine_gray_design(adsl, config)
+    x, notes, meta = fine_gray_design(adsl, config)
     if x.shape[1] == 0:
         return [], notes
     try:
@@ -146,7 +152,7 @@ def _fine_gray(d: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig) -> tupl
                         failcode=1, conf_level=config.analysis.conf_level)
     except NotComparableError as exc:
         return [], notes + [f"Fine-Gray model not fitted: {exc}"]
-    terms = [{"term": t.term, "coef": t.coef, "se": t.se, "hr": t.hr, "hr_ci_low": t.hr_ci_low,
+    terms = [{"term": t.term, **meta[t.term], "coef": t.coef, "se": t.se, "hr": t.hr, "hr_ci_low": t.hr_ci_low,
               "hr_ci_high": t.hr_ci_high, "p": t.p} for t in res.terms]
     dropped = int(len(d) - res.n)
     if dropped:

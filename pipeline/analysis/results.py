@@ -186,13 +186,24 @@ def _results_dict(res: AnalysisResult, config: StudyConfig, cutoff_report: dict)
     } | further_results(res)
 
 
+
+#: A Fine-Gray term as MODELS.md lists it; its covariate, level and reference (for the report's labels) stay
+#: in the analysis result.
+FINE_GRAY_KEYS = ("term", "coef", "se", "hr", "hr_ci_low", "hr_ci_high", "p")
+
+
+def _fg_term(term: dict) -> dict:
+    return {k: term[k] for k in FINE_GRAY_KEYS}
+
+
 def further_results(res: AnalysisResult) -> dict:
     """results.json keys of MODELS.md section 2 (competing risks, RMST) and the time to response."""
     cr = res.competing
     return {
         "cumulative_incidence": cuminc_json(cr),
         "gray_tests": [] if cr is None else _records(cr.gray, ["event", "group_by", "stat", "df", "p"]),
-        "fine_gray": [] if cr is None else [{"event": f["event"], "terms": f["terms"]} for f in cr.fine_gray],
+        "fine_gray": [] if cr is None else [{"event": f["event"], "terms": [_fg_term(x) for x in f["terms"]]}
+                                             for f in cr.fine_gray],
         "rmst": [{k: r[k] for k in ("endpoint", "group_by", "tau", "groups", "difference")} for r in res.rmst],
         "time_to_response": res.ttr,
     }
@@ -231,7 +242,7 @@ def further_tables(res: AnalysisResult) -> dict[str, pd.DataFrame]:
     if cr is not None:
         out["cumulative_incidence"] = cr.cuminc
         out["gray_tests"] = cr.gray
-        out["fine_gray"] = pd.DataFrame([{"event": f["event"], **t} for f in cr.fine_gray for t in f["terms"]])
+        out["fine_gray"] = pd.DataFrame([{"event": f["event"], **_fg_term(t)} for f in cr.fine_gray for t in f["terms"]])
     if res.rmst:
         out["rmst"] = pd.DataFrame([
             {"endpoint": r["endpoint"], "group_by": r["group_by"], "tau_months": r["tau"], "group": g["group"],

@@ -60,22 +60,16 @@ def gray_display(cr, config, lang: str) -> DisplayTable:
                         [t("c_grouping", lang), t("c_event", lang), t("c_gray", lang), t("c_p", lang)], rows)
 
 
-def fine_gray_term(term: str, covariates: Sequence[str], lang: str) -> str:
-    """A Fine-Gray term as a reader names it: 'age' -> 'Age, years', 'prior_lines>=3' -> 'Prior lines ≥ 3 vs
-    < 3', 'emd_anyyes' -> 'Extramedullary disease (any): yes' (the design's names: ``fine_gray_design``)."""
-    for cov in sorted(covariates, key=len, reverse=True):  # longest first: 'emd' is a prefix of 'emd_anyyes'
-        if term == cov:
-            return L.cov_name(cov, lang)
-        if term.startswith(f"{cov}>="):
-            return L.term_label({"covariate": cov, "term": term}, lang)
-        if term.startswith(cov):
-            return L.cov_name(cov, lang) + t("sep_label", lang) + level(term[len(cov):], lang)
-    return L.pretty(term)
+def fine_gray_term(term: dict, lang: str) -> str:
+    """A Fine-Gray term as a reader names it: 'Age, years', 'Prior lines ≥ 3 vs < 3', 'Extramedullary
+    disease: Yes' (a level after its variable: that level vs the first, as the footnote says)."""
+    if term.get("level") is not None:
+        return L.cov_name(term["covariate"], lang) + t("sep_label", lang) + level(str(term["level"]), lang)
+    return L.term_label(term, lang)
 
 
 def fine_gray_display(fg: dict, config, lang: str) -> DisplayTable:
-    covs = config.analysis.competing_risks.covariates
-    rows = [[fine_gray_term(str(x["term"]), covs, lang), fmt.fmt_hr(x["hr"], x["hr_ci_low"], x["hr_ci_high"]),
+    rows = [[fine_gray_term(x, lang), fmt.fmt_hr(x["hr"], x["hr_ci_low"], x["hr_ci_high"]),
              fmt.fmt_p(x["p"])] for x in fg["terms"]]
     note = t("fn_fine_gray", lang, n=fg["n"], e=fg["events"], c=fg["competing"], level=_level(config))
     return DisplayTable("fine_gray", t("t_fine_gray", lang),

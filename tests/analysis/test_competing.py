@@ -115,9 +115,10 @@ def test_categorical_covariate_is_dummy_coded_against_its_first_level():
     cfg = frames.config(competing_risks={"enabled": True, "covariates": ["emd_any", "sex"]})
     adsl = derive_adsl(pts, response_from_patients(pts), cfg)
     adsl.loc[adsl.patient_id == "B", "sex"] = "F"
-    x, notes = fine_gray_design(adsl, cfg)
+    x, notes, meta = fine_gray_design(adsl, cfg)
     # emd_any is 'no' for all six: left out with a note; sex: F is the reference, term sexM
     assert list(x.columns) == ["sexM"] and x.loc["B", "sexM"] == 0 and x.loc["A", "sexM"] == 1
+    assert meta == {"sexM": {"covariate": "sex", "level": "M", "reference": "F"}}
     assert notes == ["emd_any: left out of the Fine-Gray model (a single value)"]
 
 

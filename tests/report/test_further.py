@@ -115,10 +115,13 @@ def test_dor_goes_through_the_same_km_and_comparison_code_on_responders_only(run
     ("zh", ["年龄（岁）", "既往治疗线数 ≥ 3 vs < 3", "髓外病变：是"]),
 ])
 def test_fine_gray_terms_read_as_the_cox_terms_do(lang, want):
-    """The Fine-Gray table printed the design's column names (age, prior_lines≥3, emd_anyyes); 'emd' is a
-    prefix of 'emd_any' and 'emd_type', so the longest covariate name is matched first."""
+    """The Fine-Gray table printed the design's column names (age, prior_lines≥3, emd_anyyes); the terms carry
+    their covariate and level (``fine_gray_design``), as the Cox terms do."""
     from pipeline.report.further import fine_gray_term
 
-    covs = ["emd", "age", "prior_lines", "emd_any", "emd_type"]
-    terms = ["age", "prior_lines>=3", "emd_anyyes", "emd_typesoft_tissue"]
-    assert [fine_gray_term(x, covs, lang) for x in terms[: len(want)]] == want
+    terms = [{"term": "age", "covariate": "age", "level": None, "reference": None},
+             {"term": "prior_lines>=3", "covariate": "prior_lines", "level": None, "reference": None},
+             {"term": "emd_anyyes", "covariate": "emd_any", "level": "yes", "reference": "no"},
+             {"term": "emd_typesoft_tissue", "covariate": "emd_type", "level": "soft_tissue",
+              "reference": "paraskeletal"}]
+    assert [fine_gray_term(x, lang) for x in terms[: len(want)]] == want
