@@ -143,6 +143,9 @@ def further_blocks(res, config, table: Callable, figure: Callable, figures: Sequ
         blocks.append({"kind": "h3", "text": t("h_further", lang) + tag})
         ttr = res.ttr or {}
         blocks.append({"kind": "p", "text": t("s_dor_ttnt", lang)})
+        therapy = res.adsl.get("new_therapy_date")
+        if "TTNT" in further and (therapy is None or therapy.isna().all()):
+            blocks.append({"kind": "note", "text": t("s_ttnt_is_os", lang)})
         if ttr.get("n"):
             blocks.append({"kind": "p", "text": t("s_ttr", lang, n=ttr["n"], med=fmt.fmt_num(ttr["median"]),
                                                   lo=fmt.fmt_num(ttr["min"]), hi=fmt.fmt_num(ttr["max"]))})

@@ -332,6 +332,9 @@ WORDS: dict[str, str] = {
     "s_dor_ttnt": (
         "Duration of response (DOR) and time to next treatment (TTNT) are in the survival tables above and, by "
         "group, in the comparisons."),
+    "s_ttnt_is_os": (
+        "No patient has a new-therapy date (new_therapy_date), so every TTNT event is a death and TTNT here is the "
+        "same as OS; record the start of the next line of therapy to measure it."),
     "h_competing": "Competing risks: progression and death without progression",
     "s_competing": (
         "{prog} patients progressed and {dwp} died without progression. The cumulative incidence of progression "

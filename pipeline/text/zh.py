@@ -294,6 +294,7 @@ WORDS: dict[str, str] = {
         "Kaplan-Meier 估计。"),
     "s_no_ttr": "没有患者获得带日期的 PR 及以上疗效（疗效日期来自疗效评估），因此无法计算缓解持续时间与至缓解时间。",
     "s_dor_ttnt": "缓解持续时间（DOR）与至下一次治疗时间（TTNT）见上方生存表，分组结果见组间比较。",
+    "s_ttnt_is_os": "数据中没有患者记录新治疗开始日期（new_therapy_date），TTNT 的事件均为死亡，故此处 TTNT 与 OS 相同；需记录下一线治疗的开始日期才能评估 TTNT。",
     "h_competing": "竞争风险：疾病进展与无进展死亡",
     "s_competing": (
         "{prog} 例患者发生疾病进展，{dwp} 例无进展死亡。以无进展死亡为竞争事件，采用 Aalen-Johansen 法估计疾病进展的"

@@ -3,7 +3,10 @@ conf_level, the 'not reported in the published study' mark, the stacked cumulati
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from pipeline.figures.cuminc import RISK_AXES_LABEL, cuminc_specs, plot_cuminc
@@ -125,3 +128,18 @@ def test_fine_gray_terms_read_as_the_cox_terms_do(lang, want):
              {"term": "emd_typesoft_tissue", "covariate": "emd_type", "level": "soft_tissue",
               "reference": "paraskeletal"}]
     assert [fine_gray_term(x, lang) for x in terms[: len(want)]] == want
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_ttnt_without_any_new_therapy_date_is_said_to_be_os(run, lang):
+    """With no new_therapy_date in the export every TTNT event is a death: the report says TTNT equals OS
+    (the bundled replica showed TTNT figures identical to the OS ones without a word)."""
+    res, cfg, _ = run
+    said = {"en": "TTNT here is the same as OS", "zh": "TTNT 与 OS 相同"}[lang]
+    assert res.adsl["new_therapy_date"].isna().all()  # the test cohort records none
+    _, md = build_report(res, cfg, lang=lang)
+    assert said in md
+    one = res.adsl.copy()
+    one.loc[one.index[0], "new_therapy_date"] = pd.Timestamp("2023-01-15")
+    _, md = build_report(replace(res, adsl=one), cfg, lang=lang)
+    assert said not in md
